@@ -1,0 +1,187 @@
+// Builds the HTTP app from the platform and the modules. main.ts listens; tests inject.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Db } from './platform/db/db.js';
+import type { Settings } from './platform/settings.js';
+import type { Deps } from './platform/deps.js';
+import { negotiateLocale, Problem, type Locale } from './platform/http/problem.js';
+import { describeIssues } from './platform/http/issues.js';
+import { authPlugin } from './platform/auth/plugin.js';
+import { authRoutes } from './platform/auth/routes.js';
+import { createConfigService } from './platform/config/service.js';
+import { configRoutes } from './platform/config/routes.js';
+import { createNotifier } from './platform/notify/service.js';
+import { notifyRoutes } from './platform/notify/routes.js';
+import { createFileService } from './platform/files/service.js';
+import { fileRoutes } from './platform/files/routes.js';
+import { createScheduler } from './platform/jobs/scheduler.js';
+import { jobRoutes } from './platform/jobs/routes.js';
+import { auditRoutes } from './platform/audit/routes.js';
+import { orgRoutes } from './modules/org/routes.js';
+import { customerRoutes } from './modules/customers/routes.js';
+import { registerPlatformJobs } from './platform/jobs/platform-jobs.js';
+
+export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
+
+export interface BuildOptions {
+  db: Db;
+  settings: Settings;
+  logger?: boolean | Record<string, unknown>;
+  now?: () => Date;
+  instanceId?: string;
+}
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+  }
+}
+
+export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: Deps }> {
+  const { db, settings } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? { level: settings.logLevel },
+    bodyLimit: settings.bodyLimitBytes,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: 'x-request-id',
+    disableRequestLogging: false,
+    trustProxy: true,
+    // Unknown query-string keys are rejected by the strict Zod schemas, not silently dropped.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const now = opts.now ?? (() => new Date());
+  const instanceId = opts.instanceId ?? `${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+  const config = createConfigService({ db, now });
+  const deps: Deps = {
+    db,
+    settings,
+    log: app.log,
+    now,
+    config,
+    notify: createNotifier({ db, settings, log: app.log, now }),
+    files: createFileService({ db, settings }),
+    jobs: createScheduler({ db, log: app.log, now, instanceId }),
+  };
+  registerPlatformJobs(deps);
+
+  app.decorateRequest('locale', 'zh-CN');
+  app.addHook('onRequest', async (req, reply) => {
+    req.locale = negotiateLocale(req.headers['accept-language']);
+    reply.header('x-request-id', req.id);
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const locale = req.locale ?? negotiateLocale(req.headers['accept-language']);
+    let problem: Problem;
+    if (err instanceof Problem) problem = err;
+    else if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = describeIssues(
+        err.validation.map((v: any) => ({ ...v.params?.issue, path: [v.instancePath, v.params?.issue?.path].flat() }) as any),
+        locale,
+        err.validationContext,
+      );
+      problem = new Problem(400, 'validation_failed', { detail: errors.map((e) => `${e.path || '—'}：${e.message}`).join('；') }, { errors });
+    } else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && err instanceof SyntaxError)) {
+      problem = new Problem(400, 'malformed_json');
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      problem = new Problem(413, 'body_too_large', { limit: settings.bodyLimitBytes });
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      problem = new Problem(415, 'unsupported_media_type', { type: req.headers['content-type'] ?? '' });
+    } else if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      problem = new Problem(400, 'malformed_json');
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      problem = new Problem(err.statusCode, 'bad_request');
+    } else {
+      req.log.error({ err }, 'unhandled error');
+      problem = new Problem(500, 'internal', { requestId: req.id });
+    }
+    if (problem.status >= 500 && !(err instanceof Problem)) {
+      /* already logged */
+    } else if (problem.status >= 500) req.log.error({ err }, 'server error');
+    reply
+      .status(problem.status)
+      .type('application/problem+json; charset=utf-8')
+      .send(problem.toBody(locale, req.url, req.id));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (!req.url.startsWith('/api/') && req.method === 'GET' && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+      return reply.type('text/html').sendFile('index.html', WEB_DIST);
+    }
+    const p = new Problem(404, 'route_not_found', { method: req.method, url: req.url.split('?')[0] });
+    reply.status(404).type('application/problem+json; charset=utf-8').send(p.toBody(req.locale, req.url, req.id));
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Trueline API', version: '1', description: 'Trueline 销售管理系统 REST API. Errors are RFC 9457 problem+json.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'tl_session' },
+          token: { type: 'http', scheme: 'bearer', description: 'Personal API token (tl_…)' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await db.query('select 1');
+      return { status: 'ready', database: db.kind };
+    } catch {
+      return reply.status(503).type('application/problem+json').send(new Problem(503, 'unavailable').toBody('en-US'));
+    }
+  });
+
+  await app.register(authPlugin, { deps });
+  await app.register(
+    async (api) => {
+      await authRoutes(api as App, deps);
+      await orgRoutes(api as App, deps);
+      await customerRoutes(api as App, deps);
+      await auditRoutes(api as App, deps);
+      await configRoutes(api as App, deps);
+      await jobRoutes(api as App, deps);
+      await notifyRoutes(api as App, deps);
+      await fileRoutes(api as App, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (fs.existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+
+  app.addHook('onClose', async () => {
+    await deps.jobs.stop();
+    await deps.notify.stop();
+  });
+
+  return { app: app as App, deps };
+}

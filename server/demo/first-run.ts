@@ -1,0 +1,39 @@
+// Creates the demo company on first start and prints its logins.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../platform/db/db.js';
+import type { Settings } from '../platform/settings.js';
+import { hashPassword } from '../platform/auth/passwords.js';
+import { loadDemo } from './load.js';
+
+export const DEMO_PASSWORD = 'Trueline#2026';
+export const DEMO_TENANT = 'demo';
+
+export interface DemoInfo {
+  created: boolean;
+  logins: { username: string; role: string; displayName: string }[];
+}
+
+export async function ensureDemo(db: Db, settings: Settings, log: FastifyBaseLogger): Promise<DemoInfo> {
+  const t0 = Date.now();
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const r = await loadDemo(db, { seed: settings.demo.seed, reps: settings.demo.reps, customers: settings.demo.customers, passwordHash, now: new Date() });
+  if (r.created) log.info({ ms: Date.now() - t0, counts: r.counts }, 'demo company created');
+  return { created: r.created, logins: r.logins };
+}
+
+export function printLogins(demo: DemoInfo, url: string) {
+  const pick = ['admin', 'director', 'manager', 'rep', 'bp', 'service', 'marketing', 'delivery', 'qa'];
+  const lines = pick
+    .map((role) => demo.logins.find((l) => l.role === role))
+    .filter((l): l is DemoInfo['logins'][number] => !!l)
+    .map((l) => `  ${l.role.padEnd(10)} ${l.username.padEnd(14)} ${l.displayName}`);
+  console.log(
+    [
+      '',
+      `Trueline 已启动 / is running: ${url}`,
+      `演示企业代码 / company code: ${DEMO_TENANT}    演示密码 / password: ${DEMO_PASSWORD}`,
+      ...lines,
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,27 @@
+// Visit use cases. For now: the visit history shown on a customer (P1 builds the rest).
+import type { Db } from '../../platform/db/db.js';
+import type { Ctx } from '../../platform/context.js';
+import { accessWhere } from '../../platform/access/sql.js';
+import { defineAbilityFor } from '../../platform/access/abilities.js';
+import * as org from '../org/service.js';
+import * as store from './store.js';
+
+export async function visitsOfCustomer(db: Db, ctx: Ctx, customerId: string) {
+  const ability = defineAbilityFor(ctx.actor);
+  if (!ability.can('read', 'Visit')) return { items: [] };
+  const params: unknown[] = [];
+  const sql = accessWhere(ability, 'read', 'Visit', store.VISIT_COLUMNS, params);
+  const rows = await store.visitsOfCustomer(db, ctx.actor.tenantId, customerId, { sql, params });
+  const names = await org.namesOf(db, ctx.actor.tenantId, rows.map((r) => r.rep_id));
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      purpose: r.purpose,
+      note: r.note,
+      occurredAt: r.occurred_at,
+      recordedAt: r.recorded_at,
+      repId: r.rep_id,
+      repName: names.get(r.rep_id) ?? null,
+    })),
+  };
+}
