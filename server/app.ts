@@ -95,7 +95,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
     if (err instanceof Problem) problem = err;
     else if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = describeIssues(
-        err.validation.map((v: any) => ({ ...v.params?.issue, path: [v.instancePath, v.params?.issue?.path].flat() }) as any),
+        err.validation.map((v: any) => ({ ...v.params, code: v.keyword, message: v.message, path: String(v.instancePath).split('/').filter(Boolean) })),
         locale,
         err.validationContext,
       );

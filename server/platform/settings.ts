@@ -15,6 +15,7 @@ export interface Settings {
   smtp?: { host: string; port: number; secure: boolean; user?: string; pass?: string; from: string; ignoreTLS: boolean };
   loginMaxFailures: number;
   loginLockMinutes: number;
+  loginIpLimitPerMinute: number;
   demo: { enabled: boolean; seed: number; reps: number; customers: number };
   schedulerEnabled: boolean;
 }
@@ -49,6 +50,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       : undefined,
     loginMaxFailures: int(env.LOGIN_MAX_FAILURES, 5),
     loginLockMinutes: int(env.LOGIN_LOCK_MINUTES, 15),
+    loginIpLimitPerMinute: int(env.LOGIN_IP_LIMIT_PER_MINUTE, 30),
     demo: {
       enabled: bool(env.DEMO, true),
       seed: int(env.DEMO_SEED, 20260101),

@@ -29,7 +29,8 @@ export function testDb(): Promise<Db> {
 
 export function testSettings(over: Partial<Settings> = {}): Settings {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trueline-test-'));
-  return { ...loadSettings({ DATA_DIR: dataDir, DEMO: 'false', SCHEDULER: 'false' }), ...over };
+  // Every test logs in from 127.0.0.1: the per-IP limit is tested on its own app.
+  return { ...loadSettings({ DATA_DIR: dataDir, DEMO: 'false', SCHEDULER: 'false', LOGIN_IP_LIMIT_PER_MINUTE: '100000' }), ...over };
 }
 
 export async function createTestApp(opts: { settings?: Partial<Settings>; now?: () => Date } = {}): Promise<{ app: App; deps: Deps; db: Db }> {

@@ -98,7 +98,7 @@ export const authPlugin = fp(async (app: FastifyInstance, { deps }: { deps: Deps
   app.decorateRequest('ability', null as unknown as AppAbility);
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/v1/')) return;
-    if (req.routeOptions.config?.public) return;
+    if (req.routeOptions.config?.public || req.routeOptions.url === undefined) return; // public route, or 404
     const ctx = await authenticate(req, deps);
     if (!ctx) throw new Problem(401, 'unauthenticated');
     req.ctx = ctx;

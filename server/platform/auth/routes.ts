@@ -21,19 +21,19 @@ registerMessages({
 });
 
 const LOGIN_WINDOW_MINUTES = 15;
-/** Per-IP limit on login attempts, in memory (the per-account lock-out is in the database). */
-const ipHits = new Map<string, { n: number; reset: number }>();
-const IP_LIMIT = 30;
-
-function hitIp(ip: string, now: number): number | null {
-  const cur = ipHits.get(ip);
-  if (!cur || cur.reset < now) {
-    ipHits.set(ip, { n: 1, reset: now + 60_000 });
-    if (ipHits.size > 10_000) for (const [k, v] of ipHits) if (v.reset < now) ipHits.delete(k);
-    return null;
-  }
-  cur.n++;
-  return cur.n > IP_LIMIT ? Math.ceil((cur.reset - now) / 1000) : null;
+/** Per-IP limit on login attempts per minute, in memory (the per-account lock-out is in the database). */
+function ipLimiter(limit: number) {
+  const hits = new Map<string, { n: number; reset: number }>();
+  return (ip: string, now: number): number | null => {
+    const cur = hits.get(ip);
+    if (!cur || cur.reset < now) {
+      hits.set(ip, { n: 1, reset: now + 60_000 });
+      if (hits.size > 10_000) for (const [k, v] of hits) if (v.reset < now) hits.delete(k);
+      return null;
+    }
+    cur.n++;
+    return cur.n > limit ? Math.ceil((cur.reset - now) / 1000) : null;
+  };
 }
 
 const Login = z.object({ tenant: z.string().trim().min(1).max(64), username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }).strict();
@@ -77,6 +77,7 @@ const presentToken = (t: store.TokenRow) => ({
 export async function authRoutes(app: App, deps: Deps) {
   const { db, settings, now } = deps;
   const cookieOpts = { path: '/', sameSite: 'strict' as const, secure: settings.cookieSecure };
+  const hitIp = ipLimiter(settings.loginIpLimitPerMinute);
 
   app.post(
     '/auth/login',

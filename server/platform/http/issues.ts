@@ -39,7 +39,7 @@ export function describeIssue(i: IssueLike, locale: Locale): string {
   if (hasMessage(i.message)) return translate(i.message, locale, i as Record<string, unknown>);
   if (i.code === 'invalid_type') {
     const t = typeNames[i.expected ?? ''];
-    const missing = i.input === undefined || /received undefined/.test(i.message);
+    const missing = /received undefined/.test(i.message);
     if (locale === 'zh-CN') return missing ? '必填' : `应为${t ? t['zh-CN'] : i.expected}`;
     return missing ? 'required' : `must be ${t ? t['en-US'] : i.expected}`;
   }
