@@ -70,7 +70,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
 
   const now = opts.now ?? (() => new Date());
   const instanceId = opts.instanceId ?? `${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
-  const config = createConfigService({ db, now });
+  const config = createConfigService({ db, now, log: app.log });
   const deps: Deps = {
     db,
     settings,

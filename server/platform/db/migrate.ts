@@ -17,7 +17,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): { id: string; sql: string 
 }
 
 export async function migrate(db: Db): Promise<string[]> {
-  await db.query(`create table if not exists schema_migrations (id text primary key, applied_at timestamptz not null default now())`);
+  // Under the lock too: concurrent `create table if not exists` can collide on PostgreSQL.
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query(`create table if not exists schema_migrations (id text primary key, applied_at timestamptz not null default now())`);
+  });
   const applied: string[] = [];
   for (const m of listMigrations()) {
     const done = await db.transaction(async (tx) => {
