@@ -60,7 +60,6 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
     bodyLimit: settings.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: false,
     trustProxy: true,
     // Unknown query-string keys are rejected by the strict Zod schemas, not silently dropped.
     routerOptions: { ignoreTrailingSlash: true },
