@@ -1,0 +1,83 @@
+// Routes. Every page is its own lazy chunk so the phone downloads only what it opens.
+import { lazy, Suspense, type ComponentType } from 'react';
+import { Navigate, Route, Routes, Link } from 'react-router-dom';
+import { Button, Empty } from 'antd';
+import { FullPageSpin, RequireAuth, useMe } from './auth.js';
+import { Shell } from './Shell.js';
+import { homePath, visibleNav } from './nav.js';
+import { useT } from './lang.js';
+import { appMessages } from './messages.js';
+import { ModuleUnavailable } from '../ui/ModuleUnavailable.js';
+
+function lazyPage<M extends Record<string, ComponentType<any>>>(load: () => Promise<M>, name: keyof M) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const LoginPage = lazyPage(() => import('./LoginPage.js'), 'LoginPage');
+const CustomerListPage = lazyPage(() => import('../modules/customers/CustomerListPage.js'), 'CustomerListPage');
+const CustomerDetailPage = lazyPage(() => import('../modules/customers/CustomerDetailPage.js'), 'CustomerDetailPage');
+const AdminLayout = lazyPage(() => import('../modules/admin/AdminLayout.js'), 'AdminLayout');
+const AuditPage = lazyPage(() => import('../modules/admin/AuditPage.js'), 'AuditPage');
+const JobsPage = lazyPage(() => import('../modules/admin/JobsPage.js'), 'JobsPage');
+const ConfigPage = lazyPage(() => import('../modules/admin/ConfigPage.js'), 'ConfigPage');
+const OutboxPage = lazyPage(() => import('../modules/admin/OutboxPage.js'), 'OutboxPage');
+const ChannelsPage = lazyPage(() => import('../modules/admin/ChannelsPage.js'), 'ChannelsPage');
+const InboxPage = lazyPage(() => import('../modules/notify/InboxPage.js'), 'InboxPage');
+const TokensPage = lazyPage(() => import('../modules/auth/TokensPage.js'), 'TokensPage');
+
+function Home() {
+  const me = useMe();
+  return <Navigate to={homePath(visibleNav(me.user.role, me.abilities))} replace />;
+}
+
+function NotFound() {
+  const t = useT(appMessages);
+  return (
+    <Empty style={{ paddingTop: 64 }} description={t('notFound.title')} data-testid="not-found">
+      <Link to="/">
+        <Button type="primary">{t('notFound.back')}</Button>
+      </Link>
+    </Empty>
+  );
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route
+        path="/login"
+        element={
+          <Suspense fallback={<FullPageSpin />}>
+            <LoginPage />
+          </Suspense>
+        }
+      />
+      <Route
+        element={
+          <RequireAuth>
+            <Shell />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route path="goals" element={<ModuleUnavailable module="goals" />} />
+        <Route path="process" element={<ModuleUnavailable module="process" />} />
+        <Route path="forecast" element={<ModuleUnavailable module="forecast" />} />
+        <Route path="coaching" element={<ModuleUnavailable module="coaching" />} />
+        <Route path="churn" element={<ModuleUnavailable module="churn" />} />
+        <Route path="customers" element={<CustomerListPage />} />
+        <Route path="customers/:id" element={<CustomerDetailPage />} />
+        <Route path="admin" element={<AdminLayout />}>
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="jobs" element={<JobsPage />} />
+          <Route path="config" element={<ConfigPage />} />
+          <Route path="outbox" element={<OutboxPage />} />
+          <Route path="channels" element={<ChannelsPage />} />
+        </Route>
+        <Route path="inbox" element={<InboxPage />} />
+        <Route path="me/tokens" element={<TokensPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
