@@ -1,6 +1,5 @@
 // Launches Debian's Chromium through playwright-core (never downloads a browser).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -8,9 +7,9 @@ export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 export const ARTIFACTS = path.resolve('e2e/artifacts');
 
 export async function launch(): Promise<Browser> {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trueline-chromium-'));
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
     args: [
       '--headless',
       '--no-sandbox',
@@ -20,7 +19,6 @@ export async function launch(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
     ],
   });
 }

@@ -56,6 +56,7 @@ describe('customers in the browser', () => {
     const ka = await apiGet(page, '/api/v1/customers?tier=KA&pageSize=20');
     await expect.poll(() => rows.count()).toBe(Math.min(20, ka.total));
     for (const text of await rows.allInnerTexts()) expect(text).toContain('KA');
+    await page.keyboard.press('Escape');
     await screenshot(page, 'customers-desktop-zh');
 
     // Open one and see its detail.
@@ -67,8 +68,9 @@ describe('customers in the browser', () => {
     // Switch the language: navigation and labels change, the choice is remembered.
     await page.getByTestId('lang-switch').getByText('English').click();
     await expect.poll(() => page.getByTestId('nav-customers').innerText()).toMatch(/Customers/);
-    await page.reload();
+    await page.reload(); // a deep link survives a reload (the server falls back to the app)
     await expect.poll(() => page.getByTestId('nav-customers').innerText()).toMatch(/Customers/);
+    await expect.poll(() => page.getByTestId('customer-title').innerText()).toContain(first.name);
     await screenshot(page, 'customer-detail-en');
     await context.close();
   });

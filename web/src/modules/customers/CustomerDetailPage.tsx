@@ -146,7 +146,7 @@ function OpportunitiesTab({ id }: { id: string }) {
   const q = useOpportunities(id, true);
   const columns: TableColumnsType<Opportunity> = [
     { key: 'name', title: t('opp.name'), dataIndex: 'name' },
-    { key: 'stage', title: t('opp.stage'), dataIndex: 'stage', render: (v: string) => <Tag>{v}</Tag> },
+    { key: 'stage', title: t('opp.stage'), dataIndex: 'stage', render: (v: Opportunity['stage']) => <Tag color={v === 'won' ? 'green' : v === 'lost' ? 'default' : 'blue'}>{t(`oppStage.${v}`)}</Tag> },
     { key: 'amount', title: t('opp.amount'), dataIndex: 'amount', align: 'right', render: (v: number) => formatMoney(v, lang) },
     { key: 'expectedClose', title: t('opp.expectedClose'), dataIndex: 'expectedClose', render: (v: string) => formatDate(v) },
     { key: 'products', title: t('opp.products'), dataIndex: 'products', render: (v: string[]) => (v ?? []).join('、') },

@@ -50,7 +50,7 @@ export type CustomerInput = Partial<Omit<Customer, 'id' | '_abilities' | 'region
 export interface Opportunity {
   id: string;
   name: string;
-  stage: string;
+  stage: 'discovery' | 'qualified' | 'proposal' | 'negotiation' | 'won' | 'lost';
   amount: number;
   expectedClose: string;
   products: string[];
