@@ -14,6 +14,7 @@ import { buildApp, type App } from '../server/app.js';
 import { loadSettings } from '../server/platform/settings.js';
 import { hashPassword } from '../server/platform/auth/passwords.js';
 import { loadDemo } from '../server/demo/load.js';
+import { demoModules } from '../server/demo/modules.js';
 import { DEMO_PASSWORD, DEMO_TENANT } from '../server/demo/first-run.js';
 
 const { values: args } = parseArgs({
@@ -74,7 +75,7 @@ async function measure(kind: 'pglite' | 'postgres'): Promise<{ rows: Row[]; meta
 
   t = performance.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const demo = await loadDemo(db, { seed: 20260101, reps: REPS, customers: CUSTOMERS, passwordHash, now: new Date('2026-11-26T08:00:00Z') });
+  const demo = await loadDemo(db, { seed: 20260101, reps: REPS, customers: CUSTOMERS, passwordHash, now: new Date('2026-11-26T08:00:00Z'), ...demoModules() });
   meta.demoLoadMs = Math.round(performance.now() - t);
   meta.demoCounts = demo.counts;
   if (kind === 'postgres') await db.query('analyze');

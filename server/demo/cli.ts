@@ -9,6 +9,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { hashPassword } from '../platform/auth/passwords.js';
 import { DEMO_PASSWORD } from './first-run.js';
 import { loadDemo } from './load.js';
+import { demoModules } from './modules.js';
 
 const USAGE = `usage: npm run demo -- [--reps 120] [--customers 6000] [--seed 20260101] [--months 12]
                      [--max-visits-per-day 4] [--data-dir DIR] [--now 2026-11-26T08:00:00Z]`;
@@ -72,6 +73,7 @@ try {
     now,
     passwordHash,
     maxVisitsPerRepDay,
+    ...demoModules(),
     onProgress: (c) => {
       if (performance.now() - last < 5000) return;
       last = performance.now();

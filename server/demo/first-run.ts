@@ -4,6 +4,7 @@ import type { Db } from '../platform/db/db.js';
 import type { Settings } from '../platform/settings.js';
 import { hashPassword } from '../platform/auth/passwords.js';
 import { loadDemo } from './load.js';
+import { demoModules } from './modules.js';
 
 export const DEMO_PASSWORD = 'Trueline#2026';
 export const DEMO_TENANT = 'demo';
@@ -16,7 +17,7 @@ export interface DemoInfo {
 export async function ensureDemo(db: Db, settings: Settings, log: FastifyBaseLogger): Promise<DemoInfo> {
   const t0 = Date.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const r = await loadDemo(db, { seed: settings.demo.seed, reps: settings.demo.reps, customers: settings.demo.customers, passwordHash, now: new Date() });
+  const r = await loadDemo(db, { seed: settings.demo.seed, reps: settings.demo.reps, customers: settings.demo.customers, passwordHash, now: new Date(), ...demoModules() });
   if (r.created) log.info({ ms: Date.now() - t0, counts: r.counts }, 'demo company created');
   return { created: r.created, logins: r.logins };
 }

@@ -20,6 +20,7 @@ import { TIERS, useCustomers, type Customer } from './api.js';
 import { exportHref, parseListParams, toSearchParams, withFilter, type ListParams, type SortField } from './query.js';
 import { customerMessages } from './messages.js';
 import { KindTag, StageTag, TierTag } from './components/CustomerTags.js';
+import { CustomerSections } from './sections.js';
 
 const CustomerFilters = lazy(async () => ({ default: (await import('./components/CustomerFilters.js')).CustomerFilters }));
 const CreateCustomerDrawer = lazy(async () => ({ default: (await import('./components/CreateCustomerDrawer.js')).CreateCustomerDrawer }));
@@ -83,6 +84,7 @@ export function CustomerListPage() {
 
   return (
     <div>
+      <CustomerSections />
       <PageHeader
         title={t('title')}
         extra={
