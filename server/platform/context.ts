@@ -1,5 +1,6 @@
 // Who is acting, for which tenant, in which language — passed from routes to services.
 import type { Locale } from './http/problem.js';
+import type { RoleOverride } from './access/overrides.js';
 
 export const ROLES = ['admin', 'director', 'manager', 'rep', 'bp', 'service', 'marketing', 'delivery', 'qa'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,6 +15,8 @@ export interface Actor {
   regionId: string | null;
   displayName: string;
   isMentor: boolean;
+  /** The tenant's per-role access adjustments for this actor's role (C4), loaded per request. */
+  overrides?: RoleOverride;
 }
 
 export interface Ctx {

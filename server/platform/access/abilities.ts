@@ -5,6 +5,7 @@ import type { Actor } from '../context.js';
 import { Problem } from '../http/problem.js';
 import { POLICIES, type Action, type Grant, type Resource, type Scope } from './policies.js';
 import { maskValue } from './mask.js';
+import { applyOverride } from './overrides.js';
 
 export type AppAbility = MongoAbility;
 
@@ -28,7 +29,8 @@ const asGrant = (g: Scope | Grant): Grant => (typeof g === 'string' ? { scope: g
 export function defineAbilityFor(actor: Actor): AppAbility {
   const { can, cannot, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
   for (const resource of Object.keys(POLICIES) as Resource[]) {
-    const grants = (POLICIES[resource].grants as Record<string, Partial<Record<Action, Scope | Grant>>>)[actor.role] ?? {};
+    const defaults = (POLICIES[resource].grants as Record<string, Partial<Record<Action, Scope | Grant>>>)[actor.role] ?? {};
+    const grants = actor.role === 'admin' ? defaults : applyOverride(defaults, actor.overrides?.[resource]);
     for (const [action, raw] of Object.entries(grants)) {
       const g = asGrant(raw!);
       const cond = conditionFor(resource, g.scope, actor);
@@ -40,6 +42,10 @@ export function defineAbilityFor(actor: Actor): AppAbility {
         can('read_masked', resource, [...g.masked], cond);
       }
     }
+    // Hidden fields (per-role overrides) come last: CASL lets a later rule win. A field one may
+    // not see is not one to write either.
+    const hidden = grants.read && typeof grants.read !== 'string' ? grants.read.hidden : undefined;
+    if (hidden?.length) for (const a of ['read', 'read_masked', 'create', 'update']) cannot(a, resource, [...hidden]);
   }
   return build();
 }

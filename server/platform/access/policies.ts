@@ -14,6 +14,8 @@ export interface Grant {
   fields?: readonly string[];
   /** For read: fields that leave the service masked (exports use the read rules too). */
   masked?: readonly string[];
+  /** For read: fields that never leave the service (set by per-role overrides, C4). */
+  hidden?: readonly string[];
 }
 
 export interface ResourcePolicy {

@@ -7,6 +7,7 @@ import type { Deps } from '../deps.js';
 import type { Ctx, Role } from '../context.js';
 import { Problem } from '../http/problem.js';
 import { defineAbilityFor, type AppAbility } from '../access/abilities.js';
+import { ACCESS_ROLE_OVERRIDES, type RoleOverride } from '../access/overrides.js';
 import * as store from './store.js';
 import * as org from '../../modules/org/store.js';
 
@@ -101,6 +102,12 @@ export const authPlugin = fp(async (app: FastifyInstance, { deps }: { deps: Deps
     if (req.routeOptions.config?.public || req.routeOptions.url === undefined) return; // public route, or 404
     const ctx = await authenticate(req, deps);
     if (!ctx) throw new Problem(401, 'unauthenticated');
+    if (ctx.actor.role !== 'admin') {
+      // C4: the tenant's signed-off per-role adjustments of the access matrix apply to every call.
+      const overrides = await deps.config.value(ctx.actor.tenantId, ACCESS_ROLE_OVERRIDES);
+      const mine = overrides[ctx.actor.role];
+      if (mine && Object.keys(mine).length) ctx.actor.overrides = mine as RoleOverride;
+    }
     req.ctx = ctx;
     req.ability = defineAbilityFor(ctx.actor);
     req.log = req.log.child({ tenantId: ctx.actor.tenantId, userId: ctx.actor.userId });
