@@ -28,6 +28,7 @@ import { createNotifier } from './platform/notify/service.js';
 import { notifyRoutes } from './platform/notify/routes.js';
 import { createFileService } from './platform/files/service.js';
 import { fileRoutes } from './platform/files/routes.js';
+import { accessRoutes } from './platform/access/routes.js';
 import { createScheduler } from './platform/jobs/scheduler.js';
 import { jobRoutes } from './platform/jobs/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
@@ -169,6 +170,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
       await jobRoutes(api as App, deps);
       await notifyRoutes(api as App, deps);
       await fileRoutes(api as App, deps);
+      await accessRoutes(api as App, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -116,3 +116,33 @@ describe('per-role access overrides over HTTP', () => {
     expect(rows.rows).toHaveLength(0);
   });
 });
+
+describe('access matrix API /api/v1/admin/access', () => {
+  it('[C4] admins see defaults, the adjustments in force and the result; a rep is refused', async () => {
+    const t = await makeTenant(db);
+    const admin = await as(t, 'admin');
+    const m = (await admin.get('/api/v1/admin/access')).json();
+    expect(m.overridesVersion).toBe(0);
+    expect(m.defaults.marketing.Customer.read.masked).toEqual(expect.arrayContaining(['name', 'mobile']));
+    expect(m.defaults.manager.Customer.export).toEqual({ scope: 'team' });
+    expect(m.effective).toEqual(m.defaults);
+    expect(m.resources.find((r: any) => r.name === 'Customer').scopes).toEqual(['all', 'own', 'team', 'region']);
+
+    const value = { bp: { Customer: { actions: { read: 'none' } } } };
+    await admin.post('/api/v1/admin/config/access.roleOverrides/proposals', { value, reason: 'BP 不看客户' });
+    await admin.post('/api/v1/admin/config/access.roleOverrides/versions/1/approve');
+    await (await as(t, 'director')).post('/api/v1/admin/config/access.roleOverrides/versions/1/approve');
+    const after = (await admin.get('/api/v1/admin/access')).json();
+    expect(after.overridesVersion).toBe(1);
+    expect(after.overrides).toEqual(value);
+    expect(after.effective.bp.Customer).toEqual({});
+    expect(after.defaults.bp.Customer.read.scope).toBe('region');
+    const bp = await as(t, 'bp');
+    expect((await bp.get('/api/v1/customers')).statusCode).toBe(403);
+
+    const rep = await as(t, 'rep');
+    const refused = await rep.get('/api/v1/admin/access');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+  });
+});

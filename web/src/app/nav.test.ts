@@ -8,7 +8,7 @@ const MARKETING = { Customer: ['read', 'export'] };
 describe('navigation', () => {
   it('[X1] an administrator sees every section including Admin', () => {
     expect(visibleNav('admin', ADMIN)).toEqual(['goals', 'process', 'customers', 'forecast', 'coaching', 'churn', 'admin']);
-    expect(adminSections(ADMIN)).toEqual(['audit', 'jobs', 'config', 'outbox', 'channels']);
+    expect(adminSections(ADMIN)).toEqual(['audit', 'jobs', 'config', 'access', 'outbox', 'channels']);
   });
 
   it('[X1] a rep has no Admin; marketing sees customers and churn only', () => {
@@ -17,10 +17,10 @@ describe('navigation', () => {
     expect(visibleNav('marketing', MARKETING)).toEqual(['customers', 'churn']);
   });
 
-  it('[X2] a manager who may only read configuration gets Admin with the config section alone', () => {
+  it('[X2] [C4] a manager who may only read configuration gets Admin with the rules and the access matrix, read-only', () => {
     const mgr = { Customer: ['read'], Config: ['read'] };
     expect(visibleNav('manager', mgr)).toContain('admin');
-    expect(adminSections(mgr)).toEqual(['config']);
+    expect(adminSections(mgr)).toEqual(['config', 'access']);
   });
 
   it('[X1] the phone tab bar holds at most three sections, the rest go under "more"', () => {

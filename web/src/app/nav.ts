@@ -34,8 +34,8 @@ export function visibleNav(role: string | null | undefined, abilities: Abilities
   });
 }
 
-export type AdminSection = 'audit' | 'jobs' | 'config' | 'outbox' | 'channels';
-export const ADMIN_ORDER: readonly AdminSection[] = ['audit', 'jobs', 'config', 'outbox', 'channels'];
+export type AdminSection = 'audit' | 'jobs' | 'config' | 'access' | 'outbox' | 'channels';
+export const ADMIN_ORDER: readonly AdminSection[] = ['audit', 'jobs', 'config', 'access', 'outbox', 'channels'];
 
 export function adminSections(abilities: Abilities | null | undefined): AdminSection[] {
   return ADMIN_ORDER.filter((s) => {
@@ -45,6 +45,7 @@ export function adminSections(abilities: Abilities | null | undefined): AdminSec
       case 'jobs':
         return can(abilities, 'JobRun', 'read');
       case 'config':
+      case 'access':
         return can(abilities, 'Config', 'read');
       case 'outbox':
       case 'channels':

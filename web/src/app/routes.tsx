@@ -20,6 +20,7 @@ const AdminLayout = lazyPage(() => import('../modules/admin/AdminLayout.js'), 'A
 const AuditPage = lazyPage(() => import('../modules/admin/AuditPage.js'), 'AuditPage');
 const JobsPage = lazyPage(() => import('../modules/admin/JobsPage.js'), 'JobsPage');
 const ConfigPage = lazyPage(() => import('../modules/admin/ConfigPage.js'), 'ConfigPage');
+const AccessPage = lazyPage(() => import('../modules/admin/AccessPage.js'), 'AccessPage');
 const OutboxPage = lazyPage(() => import('../modules/admin/OutboxPage.js'), 'OutboxPage');
 const ChannelsPage = lazyPage(() => import('../modules/admin/ChannelsPage.js'), 'ChannelsPage');
 const InboxPage = lazyPage(() => import('../modules/notify/InboxPage.js'), 'InboxPage');
@@ -71,6 +72,7 @@ export function AppRoutes() {
           <Route path="audit" element={<AuditPage />} />
           <Route path="jobs" element={<JobsPage />} />
           <Route path="config" element={<ConfigPage />} />
+          <Route path="access" element={<AccessPage />} />
           <Route path="outbox" element={<OutboxPage />} />
           <Route path="channels" element={<ChannelsPage />} />
         </Route>
