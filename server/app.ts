@@ -26,6 +26,8 @@ import { createConfigService } from './platform/config/service.js';
 import { configRoutes } from './platform/config/routes.js';
 import { createNotifier } from './platform/notify/service.js';
 import { notifyRoutes } from './platform/notify/routes.js';
+import { calibrationRoutes } from './modules/calibration/routes.js';
+import { registerCalibration } from './modules/calibration/service.js';
 import { createFileService } from './platform/files/service.js';
 import { fileRoutes } from './platform/files/routes.js';
 import { accessRoutes } from './platform/access/routes.js';
@@ -34,6 +36,16 @@ import { jobRoutes } from './platform/jobs/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { orgRoutes } from './modules/org/routes.js';
 import { customerRoutes } from './modules/customers/routes.js';
+import { duplicateRoutes } from './modules/customers/duplicates/routes.js';
+import { registerDuplicateJobs } from './modules/customers/duplicates/service.js';
+import { registerVisitMergeParticipant } from './modules/process/service.js';
+import { customerSourceRoutes } from './modules/customers/sources/routes.js';
+import { registerCustomerSources } from './modules/customers/sources/service.js';
+import { pipelineRoutes } from './modules/pipeline/routes.js';
+import { registerPipeline } from './modules/pipeline/service.js';
+import { engagementRoutes } from './modules/engagement/routes.js';
+import { registerEngagement } from './modules/engagement/service.js';
+import { healthRoutes } from './modules/health/routes.js';
 import { registerPlatformJobs } from './platform/jobs/platform-jobs.js';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -82,6 +94,12 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
     jobs: createScheduler({ db, log: app.log, now, instanceId }),
   };
   registerPlatformJobs(deps);
+  registerDuplicateJobs(deps);
+  registerVisitMergeParticipant();
+  registerCustomerSources(deps);
+  registerPipeline();
+  registerEngagement();
+  registerCalibration(deps);
 
   app.decorateRequest('locale', 'zh-CN');
   app.addHook('onRequest', async (req, reply) => {
@@ -165,10 +183,16 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
       await authRoutes(api as App, deps);
       await orgRoutes(api as App, deps);
       await customerRoutes(api as App, deps);
+      await duplicateRoutes(api as App, deps);
+      await customerSourceRoutes(api as App, deps);
+      await pipelineRoutes(api as App, deps);
+      await engagementRoutes(api as App, deps);
+      await healthRoutes(api as App, deps);
       await auditRoutes(api as App, deps);
       await configRoutes(api as App, deps);
       await jobRoutes(api as App, deps);
       await notifyRoutes(api as App, deps);
+      await calibrationRoutes(api as App, deps);
       await fileRoutes(api as App, deps);
       await accessRoutes(api as App, deps);
     },

@@ -6,6 +6,10 @@
 import type { Sql } from '../platform/db/db.js';
 import type { DemoPattern, RepSlice } from './generate.js';
 import type { LoadOptions } from './load.js';
+import { duplicatesPattern } from './duplicates.js';
+import { atRiskPattern, engagementWriter } from './engagement.js';
+import { pipelineDemo } from './pipeline.js';
+import { sourcesConflictPattern, sourcesWriter } from './sources.js';
 
 export interface DemoWriter {
   name: string;
@@ -13,8 +17,8 @@ export interface DemoWriter {
   writeSlice(tx: Sql, tenantId: string, slice: RepSlice): Promise<void>;
 }
 
-export const DEMO_PATTERNS: DemoPattern[] = [];
-export const DEMO_WRITERS: DemoWriter[] = [];
+export const DEMO_PATTERNS: DemoPattern[] = [duplicatesPattern, atRiskPattern, sourcesConflictPattern];
+export const DEMO_WRITERS: DemoWriter[] = [engagementWriter, pipelineDemo, sourcesWriter];
 
 /** The options that plug every registered module into loadDemo. */
 export function demoModules(): Pick<LoadOptions, 'patterns' | 'onSlice'> {

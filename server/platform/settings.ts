@@ -18,6 +18,8 @@ export interface Settings {
   loginIpLimitPerMinute: number;
   demo: { enabled: boolean; seed: number; reps: number; customers: number };
   schedulerEnabled: boolean;
+  /** C7: external delivery system's JSON API; unset → the internal delivery calendar. */
+  delivery: { apiUrl?: string; apiToken?: string; timeoutMs: number };
 }
 
 const int = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number.parseInt(v, 10));
@@ -58,5 +60,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       customers: int(env.DEMO_CUSTOMERS, 6000),
     },
     schedulerEnabled: bool(env.SCHEDULER, true),
+    delivery: { apiUrl: env.DELIVERY_API_URL || undefined, apiToken: env.DELIVERY_API_TOKEN || undefined, timeoutMs: int(env.DELIVERY_API_TIMEOUT_MS, 5000) },
   };
 }

@@ -10,7 +10,7 @@ const STAGES = ['lead', 'opportunity', 'delivery', 'renewal', 'churned'] as cons
 
 const Abilities = z.object({ update: z.boolean(), delete: z.boolean(), writable: z.array(z.string()), masked: z.array(z.string()) });
 // Every field optional: a role receives only the fields it may read.
-const CustomerOut = z.object({
+export const CustomerOut = z.object({
   id: z.string(),
   kind: z.enum(['org', 'person']).optional(),
   name: z.string().optional(),
@@ -35,6 +35,12 @@ const CustomerOut = z.object({
   createdAt: z.date().optional(),
   updatedAt: z.date().optional(),
   version: z.number().optional(),
+  /** C1: 'merged' records are kept for history and undo; `merge` says where they went. */
+  status: z.enum(['active', 'merged']).optional(),
+  mergedInto: z.string().nullable().optional(),
+  merge: z
+    .object({ mergeId: z.string().nullable(), mergedInto: z.string(), mergedIntoName: z.string().nullable(), mergedAt: z.date().nullable(), canUndo: z.boolean() })
+    .optional(),
   _abilities: Abilities,
 });
 
@@ -69,7 +75,7 @@ const Writable = {
 };
 
 const CreateCustomer = z
-  .object({ kind: z.enum(['org', 'person']), ...Writable })
+  .object({ kind: z.enum(['org', 'person']), ...Writable, confirmNotDuplicate: z.boolean() })
   .partial()
   .required({ kind: true, name: true })
   .strict();
@@ -135,7 +141,7 @@ export async function customerRoutes(app: App, { db }: Deps) {
   app.post(
     '/customers',
     { schema: { tags: ['customers'], summary: '新建客户 Create a customer', body: CreateCustomer, response: { 201: CustomerOut } } },
-    async (req, reply) => reply.status(201).send(await service.createCustomer(db, req.ctx, req.body)),
+    async (req, reply) => reply.status(201).send(await service.createCustomer(db, req.ctx, req.body, { likelyCheck: true })),
   );
 
   app.patch(
@@ -147,34 +153,6 @@ export async function customerRoutes(app: App, { db }: Deps) {
       const { version, ...patch } = req.body;
       return service.updateCustomer(db, req.ctx, req.params.id, version, patch);
     },
-  );
-
-  app.get(
-    '/customers/:id/opportunities',
-    {
-      schema: {
-        tags: ['customers'],
-        summary: '客户商机 Opportunities of a customer',
-        params: Id,
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                name: z.string(),
-                stage: z.string(),
-                amount: z.number(),
-                expectedClose: z.string(),
-                products: z.array(z.string()),
-                ownerId: z.string(),
-                ownerName: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
-      },
-    },
-    async (req) => service.customerOpportunities(db, req.ctx, req.params.id),
   );
 
   app.get(

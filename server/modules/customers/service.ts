@@ -21,6 +21,8 @@ import * as visits from '../process/service.js';
 import { checkCreditCode, normaliseMobile } from './identity.js';
 import * as store from './store.js';
 import type { CustomerField, CustomerRow } from './store.js';
+import { likelyDuplicates, mergeInfoFor } from './duplicates/check.js';
+import { RULE_VERSION } from './duplicates/match.js';
 
 registerMessages({
   invalid_credit_code: {
@@ -69,6 +71,8 @@ export function toRecord(r: CustomerRow) {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,
+    status: r.status,
+    mergedInto: r.merged_into,
   };
 }
 
@@ -127,7 +131,7 @@ async function withNames(db: Db, tenantId: string, records: ReturnType<typeof to
 }
 
 /** Masks, strips and attaches abilities; logs unmasked sensitive reads. */
-async function present(db: Db, ctx: Ctx, ability: AppAbility, rows: CustomerRow[], purpose: 'list' | 'detail' | 'search' | 'export') {
+export async function presentCustomers(db: Db, ctx: Ctx, ability: AppAbility, rows: CustomerRow[], purpose: 'list' | 'detail' | 'search' | 'export') {
   const named = await withNames(db, ctx.actor.tenantId, rows.map(toRecord));
   const out = named.map((r) => {
     const p = presentFor(ability, 'Customer', r);
@@ -135,6 +139,8 @@ async function present(db: Db, ctx: Ctx, ability: AppAbility, rows: CustomerRow[
     if (!('ownerId' in p.value)) delete (p.value as Record<string, unknown>).ownerName;
     if (!('teamId' in p.value)) delete (p.value as Record<string, unknown>).teamName;
     if (!('regionId' in p.value)) delete (p.value as Record<string, unknown>).regionName;
+    // A merged-away record is closed for edits (undo brings it back); the UI offers none.
+    if (r.status === 'merged') p.value._abilities = { ...p.value._abilities, update: false, delete: false, writable: [] };
     return p;
   });
   const shown = new Set(out.flatMap((p) => p.sensitiveShown));
@@ -159,7 +165,7 @@ export async function listCustomers(db: Db, ctx: Ctx, f: ListInput) {
     limit: f.pageSize,
     offset: (f.page - 1) * f.pageSize,
   });
-  const items = await present(db, ctx, ability, rows, search ? 'search' : 'list');
+  const items = await presentCustomers(db, ctx, ability, rows, search ? 'search' : 'list');
   return { items, total, page: f.page, pageSize: f.pageSize };
 }
 
@@ -168,7 +174,10 @@ export async function getCustomer(db: Db, ctx: Ctx, id: string) {
   requireAbility(ability, 'read', 'Customer');
   const row = await store.customerById(db, ctx.actor.tenantId, id, access(ability, 'read'));
   if (!row) throw new Problem(404, 'not_found');
-  return (await present(db, ctx, ability, [row], 'detail'))[0];
+  const out = (await presentCustomers(db, ctx, ability, [row], 'detail'))[0];
+  // C1: a merged-away record still answers, saying where it went (and whether this actor may undo).
+  const merge = await mergeInfoFor(db, ability, ctx.actor.tenantId, row);
+  return merge ? { ...out, merge } : out;
 }
 
 export interface CustomerInput {
@@ -187,6 +196,8 @@ export interface CustomerInput {
   lng?: number | null;
   tags?: string[];
   ownerId?: string | null;
+  /** C1: create even though likely duplicates exist (the user looked at them). */
+  confirmNotDuplicate?: boolean;
 }
 
 /** Validates and normalises identity fields (GB 32100-2015 credit code, mainland mobile). */
@@ -224,9 +235,16 @@ async function ownerUnits(db: Sql, tenantId: string, ownerId: string) {
   return { ownerId: owner.id, teamId: owner.teamId, regionId: owner.regionId };
 }
 
-export async function createCustomer(db: Db, ctx: Ctx, raw: CustomerInput) {
+/**
+ * `likelyCheck` (the interactive create, C1): refuse with the likely duplicates the actor can see
+ * unless `confirmNotDuplicate` is set. Bulk paths (imports) leave it off: the exact-key check
+ * still applies and the nightly scan proposes what they bring in for review.
+ */
+export async function createCustomer(db: Db, ctx: Ctx, raw: CustomerInput, opts: { likelyCheck?: boolean } = {}) {
   const ability = defineAbilityFor(ctx.actor);
   requireAbility(ability, 'create', 'Customer');
+  const { confirmNotDuplicate, ...fields } = raw;
+  raw = fields;
   const input = normaliseIdentity(ctx, raw);
   const kind = input.kind ?? 'org';
   requireKeyFor(kind, input);
@@ -235,6 +253,16 @@ export async function createCustomer(db: Db, ctx: Ctx, raw: CustomerInput) {
     if (dup) {
       const visible = ability.can('read', subject('Customer', toRecord(dup.row)));
       throw new Problem(409, 'duplicate_customer', { key: dup.key }, visible ? { existingId: dup.row.id } : {});
+    }
+    if (opts.likelyCheck && !confirmNotDuplicate) {
+      const likely = await likelyDuplicates(
+        tx,
+        ability,
+        ctx.actor.tenantId,
+        { id: 'new', kind, name: input.name ?? '', mobile: input.mobile, contactName: input.contactName, province: input.province, city: input.city, address: input.address },
+        RULE_VERSION,
+      );
+      if (likely.length) throw new Problem(409, 'likely_duplicate', { count: likely.length }, { candidates: likely });
     }
     const units = await ownerUnits(tx, ctx.actor.tenantId, input.ownerId ?? ctx.actor.userId!);
     const values: Partial<Record<CustomerField, unknown>> = { ...input, kind, ...units };
@@ -245,7 +273,7 @@ export async function createCustomer(db: Db, ctx: Ctx, raw: CustomerInput) {
     const row = await store.insertCustomer(tx, ctx.actor.tenantId, crypto.randomUUID(), values, ctx.actor.userId);
     await writeAudit(tx, ctx, { action: 'customer.create', resource: 'Customer', recordId: row.id, after: toRecord(row) });
     return row;
-  }).then(async (row) => (await present(db, ctx, ability, [row], 'detail'))[0]);
+  }).then(async (row) => (await presentCustomers(db, ctx, ability, [row], 'detail'))[0]);
 }
 
 export async function updateCustomer(db: Db, ctx: Ctx, id: string, version: number, raw: CustomerInput) {
@@ -256,6 +284,7 @@ export async function updateCustomer(db: Db, ctx: Ctx, id: string, version: numb
     if (!current) throw new Problem(404, 'not_found');
     const before = toRecord(current);
     requireRecord(ability, 'update', 'Customer', before);
+    if (current.status === 'merged') throw new Problem(409, 'customer_already_merged');
     requireWritableFields(ability, 'update', 'Customer', before, Object.keys(raw));
     if (current.version !== version) throw versionConflict(current.version, version);
     const kind = patch.kind ?? current.kind;
@@ -273,7 +302,7 @@ export async function updateCustomer(db: Db, ctx: Ctx, id: string, version: numb
     await writeAudit(tx, ctx, { action: 'customer.update', resource: 'Customer', recordId: id, ...d });
     return updated;
   });
-  return (await present(db, ctx, ability, [row], 'detail'))[0];
+  return (await presentCustomers(db, ctx, ability, [row], 'detail'))[0];
 }
 
 /** Rows for export, already masked by the read rules; the caller formats them. */
@@ -299,28 +328,6 @@ export async function* exportCustomers(db: Db, ctx: Ctx, f: Omit<ListInput, 'pag
     resource: 'Customer',
     after: { count, filters: f, sensitiveFields: [...sensitive].sort() },
   });
-}
-
-export async function customerOpportunities(db: Db, ctx: Ctx, customerId: string) {
-  await getCustomer(db, ctx, customerId);
-  const ability = defineAbilityFor(ctx.actor);
-  if (!ability.can('read', 'Opportunity')) return { items: [] };
-  const params: unknown[] = [];
-  const sql = accessWhere(ability, 'read', 'Opportunity', store.OPPORTUNITY_COLUMNS, params);
-  const rows = await store.opportunitiesOf(db, ctx.actor.tenantId, customerId, { sql, params });
-  const names = await org.namesOf(db, ctx.actor.tenantId, rows.map((r) => r.owner_id));
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      stage: r.stage,
-      amount: Number(r.amount),
-      expectedClose: r.expected_close,
-      products: r.products,
-      ownerId: r.owner_id,
-      ownerName: names.get(r.owner_id) ?? null,
-    })),
-  };
 }
 
 export async function customerVisits(db: Db, ctx: Ctx, customerId: string) {

@@ -26,6 +26,10 @@ export interface CustomerRow {
   created_at: Date;
   updated_at: Date;
   version: number;
+  /** C1: 'merged' records stay for history and undo but leave lists, search and export. */
+  status: 'active' | 'merged';
+  merged_into: string | null;
+  merged_at: Date | null;
 }
 
 /** API field → column. Also the whitelist for access rules, filters and sorting. */
@@ -51,6 +55,9 @@ export const COLUMNS = {
   createdAt: 'created_at',
   updatedAt: 'updated_at',
   version: 'version',
+  status: 'status',
+  mergedInto: 'merged_into',
+  mergedAt: 'merged_at',
 } as const;
 export type CustomerField = keyof typeof COLUMNS;
 
@@ -69,7 +76,7 @@ function whereFor(tenantId: string, q: Omit<ListQuery, 'sort' | 'order' | 'limit
   const params = [...q.access.params];
   const conds = [q.access.sql];
   params.push(tenantId);
-  conds.unshift(`tenant_id = $${params.length}`);
+  conds.unshift(`tenant_id = $${params.length}`, `status = 'active'`);
   const s = q.search;
   if (s) {
     const ors: string[] = [];
@@ -136,11 +143,11 @@ export async function customerById(db: Sql, tenantId: string, id: string, access
 }
 
 export async function customerByCreditCode(db: Sql, tenantId: string, code: string) {
-  return (await db.query<CustomerRow>('select * from customers where tenant_id = $1 and credit_code = $2', [tenantId, code])).rows[0];
+  return (await db.query<CustomerRow>(`select * from customers where tenant_id = $1 and credit_code = $2 and status = 'active'`, [tenantId, code])).rows[0];
 }
 
 export async function personByMobile(db: Sql, tenantId: string, mobile: string) {
-  return (await db.query<CustomerRow>(`select * from customers where tenant_id = $1 and kind = 'person' and mobile = $2`, [tenantId, mobile])).rows[0];
+  return (await db.query<CustomerRow>(`select * from customers where tenant_id = $1 and kind = 'person' and mobile = $2 and status = 'active'`, [tenantId, mobile])).rows[0];
 }
 
 export async function insertCustomer(db: Sql, tenantId: string, id: string, values: Partial<Record<CustomerField, unknown>>, createdBy: string | null) {
@@ -165,32 +172,36 @@ export async function updateCustomer(db: Sql, tenantId: string, id: string, vers
   return r.rows[0];
 }
 
-export interface OpportunityRow {
-  id: string;
-  customer_id: string;
-  owner_id: string;
-  team_id: string | null;
-  region_id: string | null;
-  name: string;
-  stage: string;
-  amount: number;
-  expected_close: string;
-  products: string[];
-  created_at: Date;
-  updated_at: Date;
-  version: number;
+/** Locks the row for a merge or its undo. */
+export async function customerForUpdate(db: Sql, tenantId: string, id: string) {
+  return (await db.query<CustomerRow>('select * from customers where tenant_id = $1 and id = $2 for update', [tenantId, id])).rows[0];
 }
 
-export const OPPORTUNITY_COLUMNS = { id: 'id', ownerId: 'owner_id', teamId: 'team_id', regionId: 'region_id' };
+export async function markMerged(db: Sql, tenantId: string, id: string, survivorId: string) {
+  const r = await db.query<CustomerRow>(
+    `update customers set status = 'merged', merged_into = $3, merged_at = now(), version = version + 1, updated_at = now()
+      where tenant_id = $1 and id = $2 and status = 'active' returning *`,
+    [tenantId, id, survivorId],
+  );
+  return r.rows[0];
+}
 
-export async function opportunitiesOf(db: Sql, tenantId: string, customerId: string, access: { sql: string; params: unknown[] }) {
-  const params = [...access.params, tenantId, customerId];
-  const r = await db.query<OpportunityRow>(
-    `select id, customer_id, owner_id, team_id, region_id, name, stage, amount, to_char(expected_close, 'YYYY-MM-DD') as expected_close,
-            products, created_at, updated_at, version
-       from opportunities where ${access.sql} and tenant_id = $${params.length - 1} and customer_id = $${params.length}
-      order by expected_close desc limit 200`,
+const SNAPSHOT_SKIP = new Set(['tenant_id', 'id', 'version']);
+
+/**
+ * Puts a row back exactly as in a snapshot taken with `select *` (every column but the key; the
+ * version moves forward so a client holding the merged state gets a 409, not a silent overwrite).
+ * Columns come from the snapshot, so columns other modules add to customers are restored too.
+ */
+export async function restoreCustomer(db: Sql, tenantId: string, snapshot: Record<string, unknown>) {
+  const cols = Object.keys(snapshot).filter((c) => !SNAPSHOT_SKIP.has(c));
+  for (const c of cols) if (!/^[a-z_][a-z0-9_]*$/.test(c)) throw new Error(`unexpected column ${c} in customer snapshot`);
+  const params = [tenantId, snapshot.id, ...cols.map((c) => snapshot[c])];
+  const r = await db.query<CustomerRow>(
+    `update customers set ${cols.map((c, i) => `"${c}" = $${i + 3}`).join(', ')}, version = version + 1
+      where tenant_id = $1 and id = $2 returning *`,
     params,
   );
-  return r.rows;
+  return r.rows[0];
 }
+

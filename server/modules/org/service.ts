@@ -53,6 +53,17 @@ export async function namesOf(db: Db, tenantId: string, ids: (string | null | un
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
+/** Active users holding one of these roles (for notifying a department, e.g. all service staff). */
+export async function activeUserIdsByRole(db: Sql, tenantId: string, roles: readonly string[]): Promise<{ id: string; role: string }[]> {
+  const r = await db.query<{ id: string; role: string }>('select id, role from users where tenant_id = $1 and active and role = any($2::text[]) order by username', [tenantId, [...roles]]);
+  return r.rows;
+}
+
+/** The tenant's time zone (business periods are computed in it). */
+export async function tenantTimeZone(db: Sql, tenantId: string): Promise<string> {
+  return (await store.tenantById(db, tenantId))?.time_zone ?? 'Asia/Shanghai';
+}
+
 export async function orgUnits(db: Db, tenantId: string) {
   const [regions, teams] = await Promise.all([store.listRegions(db, tenantId), store.listTeams(db, tenantId)]);
   return { regions, teams };

@@ -5,6 +5,7 @@ import { accessWhere } from '../../platform/access/sql.js';
 import { defineAbilityFor } from '../../platform/access/abilities.js';
 import * as org from '../org/service.js';
 import * as store from './store.js';
+import { registerMergeParticipant } from '../customers/merge-participants.js';
 
 export async function visitsOfCustomer(db: Db, ctx: Ctx, customerId: string) {
   const ability = defineAbilityFor(ctx.actor);
@@ -24,4 +25,13 @@ export async function visitsOfCustomer(db: Db, ctx: Ctx, customerId: string) {
       repName: names.get(r.rep_id) ?? null,
     })),
   };
+}
+
+/** C1: when two customers are merged, their visits follow the surviving record (and return on undo). */
+export function registerVisitMergeParticipant(): void {
+  registerMergeParticipant({
+    name: 'process.visits',
+    move: (tx, tenantId, fromId, toId) => store.moveVisits(tx, tenantId, fromId, toId),
+    restore: (tx, tenantId, ids, toId) => store.restoreVisits(tx, tenantId, ids, toId),
+  });
 }

@@ -26,3 +26,15 @@ export async function visitsOfCustomer(db: Sql, tenantId: string, customerId: st
     )
   ).rows;
 }
+
+/** C1 merge: re-points a customer's visits to another customer; returns the visit ids moved. */
+export async function moveVisits(db: Sql, tenantId: string, fromCustomerId: string, toCustomerId: string) {
+  const r = await db.query<{ id: string }>('update visits set customer_id = $3 where tenant_id = $1 and customer_id = $2 returning id', [tenantId, fromCustomerId, toCustomerId]);
+  return r.rows.map((x) => x.id);
+}
+
+/** C1 merge undo: puts exactly these visits back on the customer they came from. */
+export async function restoreVisits(db: Sql, tenantId: string, ids: string[], toCustomerId: string) {
+  if (!ids.length) return;
+  await db.query('update visits set customer_id = $3 where tenant_id = $1 and id = any($2::uuid[])', [tenantId, ids, toCustomerId]);
+}

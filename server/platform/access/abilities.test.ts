@@ -37,29 +37,59 @@ function allowedSet(role: Role): string[] {
 // The intended matrix, written out by hand: a change to policies.ts must change this table too.
 const EXPECTED: Record<Role, string> = {
   admin: `ApiToken.create=own ApiToken.delete=all ApiToken.read=all AuditLog.export=all AuditLog.read=all Config.approve=all Config.read=all Config.update=all
-    Customer.create=all Customer.delete=all Customer.export=all Customer.read=all Customer.update=all File.create=all File.read=all JobRun.read=all JobRun.run=all
+    Customer.create=all Customer.delete=all Customer.export=all Customer.read=all Customer.update=all DuplicateCandidate.read=all DuplicateCandidate.run=all DuplicateCandidate.update=all File.create=all File.read=all JobRun.read=all JobRun.run=all
     Notification.read=own Notification.update=own NotificationChannel.create=all NotificationChannel.delete=all NotificationChannel.read=all NotificationChannel.update=all
     Opportunity.create=all Opportunity.delete=all Opportunity.export=all Opportunity.read=all Opportunity.update=all OrgUnit.create=all OrgUnit.read=all OrgUnit.update=all
-    User.create=all User.delete=all User.export=all User.read=all User.update=all Visit.export=all Visit.read=all`,
+    User.create=all User.delete=all User.export=all User.read=all User.update=all Visit.export=all Visit.read=all
+    ContactActivity.create=all ContactActivity.delete=all ContactActivity.export=all ContactActivity.read=all ContactActivity.update=all CustomerHealth.read=all Ticket.create=all Ticket.delete=all Ticket.export=all Ticket.read=all Ticket.update=all Touchpoint.create=all Touchpoint.delete=all Touchpoint.export=all Touchpoint.read=all Touchpoint.update=all
+    Contract.create=all Contract.export=all Contract.read=all Contract.update=all DeliveryCalendar.create=all DeliveryCalendar.read=all DeliveryCalendar.update=all
+    CustomerSource.create=all CustomerSource.read=all CustomerSource.update=all
+    CalibrationCard.create=all CalibrationCard.read=all`,
   director: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.approve=all Config.read=all Config.update=all
-    Customer.create=region Customer.export=region Customer.read=region Customer.update=region File.create=all File.read=all Notification.read=own Notification.update=own
-    Opportunity.create=region Opportunity.export=region Opportunity.read=region Opportunity.update=region OrgUnit.read=all User.read=region Visit.export=region Visit.read=region`,
-  manager: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.read=all Customer.create=team Customer.export=team Customer.read=team Customer.update=team
+    Customer.create=region Customer.export=region Customer.read=region Customer.update=region DuplicateCandidate.read=all DuplicateCandidate.run=all DuplicateCandidate.update=all File.create=all File.read=all Notification.read=own Notification.update=own
+    Opportunity.create=region Opportunity.export=region Opportunity.read=region Opportunity.update=region OrgUnit.read=all User.read=region Visit.export=region Visit.read=region
+    ContactActivity.create=region ContactActivity.read=region CustomerHealth.read=region Ticket.read=region Touchpoint.read=region
+    Contract.create=region Contract.export=region Contract.read=region Contract.update=region DeliveryCalendar.read=all
+    CustomerSource.create=region CustomerSource.read=region CustomerSource.update=region
+    CalibrationCard.read=region CalibrationCard.update=region`,
+  manager: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.read=all Customer.create=team Customer.export=team Customer.read=team Customer.update=team DuplicateCandidate.read=all DuplicateCandidate.run=all DuplicateCandidate.update=all
     File.create=all File.read=all Notification.read=own Notification.update=own Opportunity.create=team Opportunity.export=team Opportunity.read=team Opportunity.update=team
-    OrgUnit.read=all User.read=team Visit.export=team Visit.read=team`,
-  rep: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.create=own Customer.export=own Customer.read=own Customer.update=own File.create=all File.read=all
+    OrgUnit.read=all User.read=team Visit.export=team Visit.read=team
+    ContactActivity.create=team ContactActivity.read=team CustomerHealth.read=team Ticket.read=team Touchpoint.read=team
+    Contract.create=team Contract.export=team Contract.read=team Contract.update=team DeliveryCalendar.read=all
+    CustomerSource.create=team CustomerSource.read=team CustomerSource.update=team
+    CalibrationCard.read=team CalibrationCard.update=team`,
+  rep: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.create=own Customer.export=own Customer.read=own Customer.update=own DuplicateCandidate.read=all File.create=all File.read=all
     Notification.read=own Notification.update=own Opportunity.create=own Opportunity.export=own Opportunity.read=own Opportunity.update=own OrgUnit.read=all User.read=own
-    Visit.create=own Visit.export=own Visit.read=own`,
+    Visit.create=own Visit.export=own Visit.read=own
+    ContactActivity.create=own ContactActivity.read=own CustomerHealth.read=own Ticket.read=own Touchpoint.read=own
+    Contract.create=own Contract.read=own Contract.update=own DeliveryCalendar.read=all
+    CustomerSource.create=own CustomerSource.read=own CustomerSource.update=own
+    CalibrationCard.read=own CalibrationCard.update=own`,
   bp: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.read=all Customer.read=region File.create=all File.read=all Notification.read=own Notification.update=own
-    OrgUnit.read=all User.read=region Visit.read=region`,
+    OrgUnit.read=all User.read=region Visit.read=region
+    CustomerHealth.read=region
+    CustomerSource.read=region`,
   service: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.read=all File.create=all File.read=all Notification.read=own Notification.update=own
-    Opportunity.read=all OrgUnit.read=all User.read=own`,
+    Opportunity.read=all OrgUnit.read=all User.read=own
+    ContactActivity.read=all CustomerHealth.read=all Ticket.create=all Ticket.read=all Ticket.update=all Touchpoint.read=all
+    Contract.read=all DeliveryCalendar.read=all
+    CustomerSource.read=all
+    CalibrationCard.read=all CalibrationCard.update=all`,
   marketing: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.export=all Customer.read=all File.create=all File.read=all Notification.read=own
-    Notification.update=own OrgUnit.read=all User.read=own`,
+    Notification.update=own OrgUnit.read=all User.read=own
+    Touchpoint.create=all Touchpoint.read=all Touchpoint.update=all`,
   delivery: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.read=all File.create=all File.read=all Notification.read=own Notification.update=own
-    Opportunity.read=all OrgUnit.read=all User.read=own`,
+    Opportunity.read=all OrgUnit.read=all User.read=own
+    ContactActivity.read=all CustomerHealth.read=all Ticket.read=all
+    Contract.read=all DeliveryCalendar.create=all DeliveryCalendar.read=all DeliveryCalendar.update=all
+    CustomerSource.read=all
+    CalibrationCard.read=all CalibrationCard.update=all`,
   qa: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.read=all File.create=all File.read=all Notification.read=own Notification.update=own
-    Opportunity.read=all OrgUnit.read=all User.read=own Visit.read=all`,
+    Opportunity.read=all OrgUnit.read=all User.read=own Visit.read=all
+    CustomerHealth.read=all Ticket.read=all
+    Contract.read=all DeliveryCalendar.read=all
+    CustomerSource.read=all`,
 };
 
 describe('ability layer', () => {

@@ -56,6 +56,19 @@ export const POLICIES = {
       qa: { read: 'all' },
     },
   },
+  // C1: likely-duplicate pairs. A pair is listed only when both customers are readable (the
+  // service narrows by Customer scope); merging also needs Customer update on both records.
+  // Managers, directors and admins review; reps see their own pairs; 'run' starts a scan.
+  DuplicateCandidate: {
+    scopeFields: {},
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', update: 'all', run: 'all' },
+      director: { read: 'all', update: 'all', run: 'all' },
+      manager: { read: 'all', update: 'all', run: 'all' },
+      rep: { read: 'all' },
+    },
+  },
   Opportunity: {
     scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
     sensitive: [],
@@ -64,8 +77,37 @@ export const POLICIES = {
       director: { read: 'region', create: 'region', update: 'region', export: 'region' },
       manager: { read: 'team', create: 'team', update: 'team', export: 'team' },
       rep: { read: 'own', create: 'own', update: 'own', export: 'own' },
+      // C4: customer service reads sales commitments but never an unpublished (draft) quote.
+      service: { read: { scope: 'all', hidden: ['draftQuote'] } },
+      delivery: { read: 'all' },
+      qa: { read: 'all' },
+    },
+  },
+  // C8: contracts (terms, prepayment, promised delivery milestones); scope follows the contract's owner.
+  Contract: {
+    scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', create: 'all', update: 'all', export: 'all' },
+      director: { read: 'region', create: 'region', update: 'region', export: 'region' },
+      manager: { read: 'team', create: 'team', update: 'team', export: 'team' },
+      rep: { read: 'own', create: 'own', update: 'own' },
       service: { read: 'all' },
       delivery: { read: 'all' },
+      qa: { read: 'all' },
+    },
+  },
+  // C7: delivery teams and their weekly capacity; sales read it to promise dates, delivery maintains it.
+  DeliveryCalendar: {
+    scopeFields: {},
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', create: 'all', update: 'all' },
+      director: { read: 'all' },
+      manager: { read: 'all' },
+      rep: { read: 'all' },
+      service: { read: 'all' },
+      delivery: { read: 'all', create: 'all', update: 'all' },
       qa: { read: 'all' },
     },
   },
@@ -78,6 +120,80 @@ export const POLICIES = {
       manager: { read: 'team', export: 'team' },
       rep: { read: 'own', create: 'own', export: 'own' },
       bp: { read: 'region' },
+      qa: { read: 'all' },
+    },
+  },
+  // C4 service history: sales read the tickets of the customers they can read, never write them;
+  // customer service reads and writes all. Scope fields are the ticket's customer's.
+  Ticket: {
+    scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
+    sensitive: ['contactName'],
+    grants: {
+      admin: { read: 'all', create: 'all', update: 'all', delete: 'all', export: 'all' },
+      director: { read: 'region' },
+      manager: { read: 'team' },
+      rep: { read: 'own' },
+      service: { read: 'all', create: 'all', update: 'all' },
+      delivery: { read: 'all' },
+      qa: { read: 'all' },
+    },
+  },
+  // C4 marketing: touchpoint paths de-identified (contact names masked); marketing records them.
+  Touchpoint: {
+    scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
+    sensitive: ['contactName'],
+    grants: {
+      admin: { read: 'all', create: 'all', update: 'all', delete: 'all', export: 'all' },
+      director: { read: 'region' },
+      manager: { read: 'team' },
+      rep: { read: 'own' },
+      service: { read: 'all' },
+      marketing: { read: { scope: 'all', masked: ['contactName'] }, create: 'all', update: 'all' },
+    },
+  },
+  // Key-contact e-mails, meetings and calls, recorded by the customer's sales side.
+  ContactActivity: {
+    scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
+    sensitive: ['contactName'],
+    grants: {
+      admin: { read: 'all', create: 'all', update: 'all', delete: 'all', export: 'all' },
+      director: { read: 'region', create: 'region' },
+      manager: { read: 'team', create: 'team' },
+      rep: { read: 'own', create: 'own' },
+      service: { read: 'all' },
+      delivery: { read: 'all' },
+    },
+  },
+  // The health board (C3) of a customer; scope fields are the customer's.
+  CustomerHealth: {
+    scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all' },
+      director: { read: 'region' },
+      manager: { read: 'team' },
+      rep: { read: 'own' },
+      bp: { read: 'region' },
+      service: { read: 'all' },
+      delivery: { read: 'all' },
+      qa: { read: 'all' },
+    },
+  },
+  // C2/C5: a customer's field values with provenance, its conflicts and key profile fields
+  // (decision chain, budget cycle, technical architecture); scope fields are the customer's.
+  // read: see provenance and conflicts; create: record values (import, integration API);
+  // update: resolve conflicts and edit key profile fields. Customer field rules apply on top.
+  CustomerSource: {
+    scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', create: 'all', update: 'all' },
+      director: { read: 'region', create: 'region', update: 'region' },
+      manager: { read: 'team', create: 'team', update: 'team' },
+      rep: { read: 'own', create: 'own', update: 'own' },
+      bp: { read: 'region' },
+      service: { read: 'all' },
+      delivery: { read: 'all' },
       qa: { read: 'all' },
     },
   },
@@ -173,6 +289,20 @@ export const POLICIES = {
       marketing: { read: 'all', create: 'all' },
       delivery: { read: 'all', create: 'all' },
       qa: { read: 'all', create: 'all' },
+    },
+  },
+  // C6: monthly customer cards. Sales (the customer's owner and their managers), service and
+  // delivery answer them ('update'); admins build a period's cards by hand ('create').
+  CalibrationCard: {
+    scopeFields: { own: 'ownerId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', create: 'all' },
+      director: { read: 'region', update: 'region' },
+      manager: { read: 'team', update: 'team' },
+      rep: { read: 'own', update: 'own' },
+      service: { read: 'all', update: 'all' },
+      delivery: { read: 'all', update: 'all' },
     },
   },
 } satisfies Record<string, ResourcePolicy>;

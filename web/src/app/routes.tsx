@@ -16,6 +16,13 @@ function lazyPage<M extends Record<string, ComponentType<any>>>(load: () => Prom
 const LoginPage = lazyPage(() => import('./LoginPage.js'), 'LoginPage');
 const CustomerListPage = lazyPage(() => import('../modules/customers/CustomerListPage.js'), 'CustomerListPage');
 const CustomerDetailPage = lazyPage(() => import('../modules/customers/CustomerDetailPage.js'), 'CustomerDetailPage');
+const ImportPage = lazyPage(() => import('../modules/customers/ImportPage.js'), 'ImportPage');
+const ConflictsPage = lazyPage(() => import('../modules/customers/ConflictsPage.js'), 'ConflictsPage');
+const DuplicatesPage = lazyPage(() => import('../modules/customers/DuplicatesPage.js'), 'DuplicatesPage');
+const HealthPortfolioPage = lazyPage(() => import('../modules/health/PortfolioPage.js'), 'PortfolioPage');
+const PipelineBoardPage = lazyPage(() => import('../modules/pipeline/PipelineBoardPage.js'), 'PipelineBoardPage');
+const DeliveryCalendarPage = lazyPage(() => import('../modules/pipeline/DeliveryCalendarPage.js'), 'DeliveryCalendarPage');
+const CalibrationPage = lazyPage(() => import('../modules/calibration/CalibrationPage.js'), 'CalibrationPage');
 const AdminLayout = lazyPage(() => import('../modules/admin/AdminLayout.js'), 'AdminLayout');
 const AuditPage = lazyPage(() => import('../modules/admin/AuditPage.js'), 'AuditPage');
 const JobsPage = lazyPage(() => import('../modules/admin/JobsPage.js'), 'JobsPage');
@@ -67,6 +74,13 @@ export function AppRoutes() {
         <Route path="coaching" element={<ModuleUnavailable module="coaching" />} />
         <Route path="churn" element={<ModuleUnavailable module="churn" />} />
         <Route path="customers" element={<CustomerListPage />} />
+        <Route path="customers/calibration" element={<CalibrationPage />} />
+        <Route path="customers/pipeline" element={<PipelineBoardPage />} />
+        <Route path="customers/delivery" element={<DeliveryCalendarPage />} />
+        <Route path="customers/health" element={<HealthPortfolioPage />} />
+        <Route path="customers/duplicates" element={<DuplicatesPage />} />
+        <Route path="customers/import" element={<ImportPage />} />
+        <Route path="customers/conflicts" element={<ConflictsPage />} />
         <Route path="customers/:id" element={<CustomerDetailPage />} />
         <Route path="admin" element={<AdminLayout />}>
           <Route path="audit" element={<AuditPage />} />

@@ -1,21 +1,30 @@
 // Customer detail (C1, C4, C8): header, descriptions (masked values marked), edit drawer
 // limited to `_abilities.writable` with optimistic versioning, opportunities and visits.
-import { lazy, Suspense, useState, type ReactNode } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { Button, Card, Descriptions, Empty, Flex, Skeleton, Space, Tabs, Tag } from 'antd';
 import { ArrowLeftOutlined, EditOutlined } from '@ant-design/icons';
 import type { TableColumnsType } from 'antd';
-import { useMe } from '../../app/auth.js';
-import { useLang, useT } from '../../app/lang.js';
-import { formatDate, formatDateTime, formatMoney } from '../../app/format.js';
+import { useCan, useMe } from '../../app/auth.js';
+import { useT } from '../../app/lang.js';
+import { formatDateTime } from '../../app/format.js';
 import { isApiError } from '../../app/problem.js';
 import { appMessages } from '../../app/messages.js';
 import { DataList } from '../../ui/DataList.js';
 import { ErrorState } from '../../ui/ErrorState.js';
 import { MaskedHint } from '../../ui/Masked.js';
-import { useCustomer, useOpportunities, useVisits, type Customer, type Opportunity, type Visit } from './api.js';
+import { useCustomer, useVisits, type Customer, type Visit } from './api.js';
+import { OpportunitiesTab } from '../pipeline/OpportunitiesTab.js';
+import { ContractsTab } from '../pipeline/ContractsTab.js';
+import { pipelineMessages } from '../pipeline/messages.js';
 import { customerMessages, type CustomerMessageKey } from './messages.js';
 import { KindTag, StageTag, TierTag } from './components/CustomerTags.js';
+import { MergedBanner } from './duplicates/MergedBanner.js';
+import { HealthOverview } from '../health/HealthOverview.js';
+import { CustomerTimeline } from '../health/CustomerTimeline.js';
+import { healthMessages } from '../health/messages.js';
+import { SourcesTab } from './sources/SourcesTab.js';
+import { sourceMessages } from './sources/messages.js';
 
 const EditCustomerDrawer = lazy(async () => ({ default: (await import('./components/EditCustomerDrawer.js')).EditCustomerDrawer }));
 
@@ -23,9 +32,19 @@ export function CustomerDetailPage() {
   const { id = '' } = useParams();
   const t = useT(customerMessages);
   const ta = useT(appMessages);
+  const tp = useT(pipelineMessages);
+  const can = useCan();
+  const th = useT(healthMessages);
+  const ts = useT(sourceMessages);
   const q = useCustomer(id);
   const [editing, setEditing] = useState(false);
-  const [tab, setTab] = useState('opportunities');
+  const [tab, setTab] = useState(() => (can('CustomerHealth', 'read') ? 'overview' : 'opportunities'));
+  // Deep links (conflicts worklist, freshness reminders) open a tab with ?tab=…
+  const [search] = useSearchParams();
+  useEffect(() => {
+    const want = search.get('tab');
+    if (want) setTab(want);
+  }, [search]);
 
   const back = (
     <Link to="/customers" style={{ display: 'inline-flex', gap: 6, marginBottom: 12 }} data-testid="customer-back">
@@ -57,6 +76,7 @@ export function CustomerDetailPage() {
   return (
     <div>
       {back}
+      {c.merge ? <MergedBanner customerId={c.id} merge={c.merge} /> : null}
       <Card style={{ marginBottom: 16 }}>
         <Flex justify="space-between" align="flex-start" wrap gap={12}>
           <div style={{ minWidth: 0 }}>
@@ -88,8 +108,12 @@ export function CustomerDetailPage() {
           activeKey={tab}
           onChange={setTab}
           items={[
-            { key: 'opportunities', label: t('tab.opportunities'), children: <OpportunitiesTab id={c.id} /> },
+            ...(can('CustomerHealth', 'read') ? [{ key: 'overview', label: th('tab.overview'), children: <HealthOverview customerId={c.id} active={tab === 'overview'} /> }] : []),
+            { key: 'opportunities', label: t('tab.opportunities'), children: <OpportunitiesTab customerId={c.id} /> },
+            ...(can('Contract', 'read') ? [{ key: 'contracts', label: tp('contract.tab'), children: <ContractsTab customerId={c.id} /> }] : []),
             { key: 'visits', label: t('tab.visits'), children: <VisitsTab id={c.id} active={tab === 'visits'} /> },
+            { key: 'timeline', label: th('tab.timeline'), children: <CustomerTimeline customerId={c.id} active={tab === 'timeline'} /> },
+            ...(can('CustomerSource', 'read') ? [{ key: 'sources', label: ts('sources.tab'), children: <SourcesTab customerId={c.id} active={tab === 'sources'} /> }] : []),
           ]}
         />
       </Card>
@@ -138,22 +162,6 @@ function CustomerDescriptions({ customer: c }: { customer: Customer }) {
       }))}
     />
   );
-}
-
-function OpportunitiesTab({ id }: { id: string }) {
-  const t = useT(customerMessages);
-  const { lang } = useLang();
-  const q = useOpportunities(id, true);
-  const columns: TableColumnsType<Opportunity> = [
-    { key: 'name', title: t('opp.name'), dataIndex: 'name' },
-    { key: 'stage', title: t('opp.stage'), dataIndex: 'stage', render: (v: Opportunity['stage']) => <Tag color={v === 'won' ? 'green' : v === 'lost' ? 'default' : 'blue'}>{t(`oppStage.${v}`)}</Tag> },
-    { key: 'amount', title: t('opp.amount'), dataIndex: 'amount', align: 'right', render: (v: number) => formatMoney(v, lang) },
-    { key: 'expectedClose', title: t('opp.expectedClose'), dataIndex: 'expectedClose', render: (v: string) => formatDate(v) },
-    { key: 'products', title: t('opp.products'), dataIndex: 'products', render: (v: string[]) => (v ?? []).join('、') },
-    { key: 'owner', title: t('opp.owner'), dataIndex: 'ownerName' },
-  ];
-  if (q.error) return <ErrorState error={q.error} compact onRetry={() => void q.refetch()} />;
-  return <DataList<Opportunity> rowKey={(o) => o.id} rowTestId="opportunity-row" columns={columns} data={q.data} loading={q.isLoading} size="small" />;
 }
 
 function VisitsTab({ id, active }: { id: string; active: boolean }) {

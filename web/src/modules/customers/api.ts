@@ -42,21 +42,18 @@ export interface Customer {
   createdAt?: string;
   updatedAt?: string;
   version?: number;
+  /** C1: a merged-away record says where it went. */
+  status?: 'active' | 'merged';
+  mergedInto?: string | null;
+  merge?: { mergeId: string | null; mergedInto: string; mergedIntoName: string | null; mergedAt: string | null; canUndo: boolean };
   _abilities: CustomerAbilities;
 }
 
-export type CustomerInput = Partial<Omit<Customer, 'id' | '_abilities' | 'regionName' | 'teamName' | 'ownerName' | 'createdAt' | 'updatedAt' | 'version' | 'regionId' | 'teamId'>>;
+export type CustomerInput = Partial<Omit<Customer, 'id' | '_abilities' | 'regionName' | 'teamName' | 'ownerName' | 'createdAt' | 'updatedAt' | 'version' | 'regionId' | 'teamId' | 'status' | 'mergedInto' | 'merge'>> & {
+  /** C1: create even though the server found likely duplicates (the user checked them). */
+  confirmNotDuplicate?: boolean;
+};
 
-export interface Opportunity {
-  id: string;
-  name: string;
-  stage: 'discovery' | 'qualified' | 'proposal' | 'negotiation' | 'won' | 'lost';
-  amount: number;
-  expectedClose: string;
-  products: string[];
-  ownerId?: string;
-  ownerName: string | null;
-}
 
 export interface Visit {
   id: string;
@@ -79,7 +76,6 @@ export const customerKeys = {
   all: ['customers'] as const,
   list: (p: ListParams) => ['customers', 'list', toApiQuery(p)] as const,
   detail: (id: string) => ['customers', 'detail', id] as const,
-  opportunities: (id: string) => ['customers', 'detail', id, 'opportunities'] as const,
   visits: (id: string) => ['customers', 'detail', id, 'visits'] as const,
 };
 
@@ -95,15 +91,6 @@ export function useCustomer(id: string) {
   return useQuery({
     queryKey: customerKeys.detail(id),
     queryFn: ({ signal }) => api.get<Customer>(`/customers/${encodeURIComponent(id)}`, undefined, signal),
-  });
-}
-
-export function useOpportunities(id: string, enabled: boolean) {
-  return useQuery({
-    queryKey: customerKeys.opportunities(id),
-    queryFn: ({ signal }) => api.get<{ items: Opportunity[] }>(`/customers/${encodeURIComponent(id)}/opportunities`, undefined, signal),
-    enabled,
-    select: (d) => d.items,
   });
 }
 

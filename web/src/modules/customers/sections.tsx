@@ -16,6 +16,13 @@ export interface CustomerSection {
 
 export const SECTIONS: CustomerSection[] = [
   { key: 'list', path: '/customers', label: { 'zh-CN': '客户列表', 'en-US': 'Customers' }, needs: [['Customer', 'read']] },
+  { key: 'duplicates', path: '/customers/duplicates', label: { 'zh-CN': '重复客户', 'en-US': 'Duplicates' }, needs: [['DuplicateCandidate', 'read']] },
+  { key: 'pipeline', path: '/customers/pipeline', label: { 'zh-CN': '商机看板', 'en-US': 'Pipeline' }, needs: [['Opportunity', 'read']] },
+  { key: 'delivery', path: '/customers/delivery', label: { 'zh-CN': '交付日历', 'en-US': 'Delivery calendar' }, needs: [['DeliveryCalendar', 'read']] },
+  { key: 'calibration', path: '/customers/calibration', label: { 'zh-CN': '联席校准会', 'en-US': 'Calibration' }, needs: [['CalibrationCard', 'read']] },
+  { key: 'health', path: '/customers/health', label: { 'zh-CN': '健康度', 'en-US': 'Health' }, needs: [['CustomerHealth', 'read']] },
+  { key: 'import', path: '/customers/import', label: { 'zh-CN': '导入', 'en-US': 'Import' }, needs: [['Customer', 'create'], ['Ticket', 'create'], ['Touchpoint', 'create'], ['Contract', 'create']] },
+  { key: 'conflicts', path: '/customers/conflicts', label: { 'zh-CN': '字段冲突', 'en-US': 'Conflicts' }, needs: [['CustomerSource', 'read']] },
 ];
 
 export function CustomerSections() {
