@@ -23,7 +23,6 @@ import { makeTenant } from '../server/test/harness.js';
 import type { Ctx } from '../server/platform/context.js';
 import { creditCodeCheckChar } from '../server/modules/customers/identity.js';
 import * as sources from '../server/modules/customers/sources/service.js';
-import { DEFAULT_ALLOWED_TYPES } from '../server/platform/files/sniff.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -130,9 +129,7 @@ async function measure(kind: 'pglite' | 'postgres', files: { format: string; buf
       locale: 'zh-CN',
     };
     for (const f of files) {
-      // exceljs' streaming writer puts [Content_Types].xml after the sheet, so the platform's sniffer
-      // sees a plain ZIP for large files: allow it here (the import decides by content anyway).
-      const meta = await deps.files.save(ctx, { buffer: f.buffer, originalName: `bench.${f.format === 'xlsx' ? 'xlsx' : 'csv'}`, allowed: [...DEFAULT_ALLOWED_TYPES, 'application/zip'] });
+      const meta = await deps.files.save(ctx, { buffer: f.buffer, originalName: `bench.${f.format === 'xlsx' ? 'xlsx' : 'csv'}` });
       const body = { sha256: meta.sha256, target: 'customers', sourceSystem: '工商登记' };
       peak = process.memoryUsage().rss;
       let t0 = performance.now();

@@ -44,23 +44,32 @@ describe('customers in the browser', () => {
     await search.fill(fragment);
     await search.press('Enter');
     await page.waitForURL((u) => u.searchParams.get('q') === fragment);
-    await expect.poll(async () => (await rows.allInnerTexts()).length).toBeGreaterThan(0);
-    for (const text of await rows.allInnerTexts()) expect(text).toContain(fragment);
+    // The previous page stays on screen until the search answers: wait for rows that all match.
+    await expect.poll(async () => {
+      const texts = await rows.allInnerTexts();
+      return texts.length > 0 && texts.every((t) => t.includes(fragment));
+    }).toBe(true);
 
     // Filter by tier KA (after clearing the search).
     await search.fill('');
     await search.press('Enter');
+    const param = (k: string) => new URL(page.url()).searchParams.get(k);
+    await expect.poll(() => param('q')).toBeNull();
     await page.getByTestId('filter-tier').click();
-    await page.locator('.ant-select-item-option[title="KA"]').click();
-    await page.waitForURL((u) => u.searchParams.get('tier') === 'KA');
-    const ka = await apiGet(page, '/api/v1/customers?tier=KA&pageSize=20');
-    await expect.poll(() => rows.count()).toBe(Math.min(20, ka.total));
-    for (const text of await rows.allInnerTexts()) expect(text).toContain('KA');
+    const ka = page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="KA"]');
+    await ka.waitFor();
+    await ka.click();
+    await expect.poll(() => param('tier')).toBe('KA');
+    const kaList = await apiGet(page, '/api/v1/customers?tier=KA&pageSize=20');
+    await expect.poll(async () => {
+      const texts = await rows.allInnerTexts();
+      return texts.length === Math.min(20, kaList.total) && texts.every((t) => t.includes('KA'));
+    }).toBe(true);
     await page.keyboard.press('Escape');
     await screenshot(page, 'customers-desktop-zh');
 
     // Open one and see its detail.
-    const first = ka.items[0] ?? api.items[0];
+    const first = kaList.items[0] ?? api.items[0];
     await page.goto(`/customers/${first.id}`);
     await expect.poll(() => page.getByTestId('customer-title').innerText()).toContain(first.name);
     await screenshot(page, 'customer-detail-zh');

@@ -94,13 +94,10 @@ describe('pipeline in the browser', () => {
     expect(opp.history.at(-1)).toMatchObject({ fromStage: 'discovery', toStage: 'qualified' });
 
     // Dragging the card onto the next column moves it too.
-    const from = await page.getByTestId('column-qualified').getByTestId(`opp-card-${s.opportunityId}`).boundingBox();
-    const to = await page.getByTestId('column-proposal').boundingBox();
-    await page.mouse.move(from!.x + from!.width / 2, from!.y + 12);
-    await page.mouse.down();
-    await page.mouse.move(from!.x + from!.width / 2 + 20, from!.y + 20, { steps: 5 });
-    await page.mouse.move(to!.x + to!.width / 2, to!.y + 40, { steps: 10 });
-    await page.mouse.up();
+    // (HTML5 drag and drop: playwright's dragTo sends the dragstart/dragover/drop events.)
+    const moving = page.getByTestId('column-qualified').getByTestId(`opp-card-${s.opportunityId}`);
+    await moving.scrollIntoViewIfNeeded();
+    await moving.dragTo(page.getByTestId('column-proposal'), { targetPosition: { x: 40, y: 40 } });
     await page.getByTestId('column-proposal').getByTestId(`opp-card-${s.opportunityId}`).waitFor();
     expect((await call(page, 'get', `/api/v1/opportunities/${s.opportunityId}`)).stage).toBe('proposal');
     await screenshot(page, 'pipeline-board-desktop-zh');

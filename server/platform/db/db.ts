@@ -38,6 +38,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   // Return bigint/numeric as JS numbers where safe; timestamps stay Date.
   pg.types.setTypeParser(20, (v: string) => Number(v));
   pg.types.setTypeParser(1700, (v: string) => Number(v));
+  pg.types.setTypeParser(1082, (v: string) => v); // date → 'YYYY-MM-DD' (a calendar date has no time zone)
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('error', () => {
     /* idle client errors are reported on the next query */
@@ -56,7 +57,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const out = await fn(wrap(client));
+        // One connection runs one query at a time: queue them, so code that issues reads in
+        // parallel (Promise.all) inside a transaction behaves as it does on PGlite.
+        let tail: Promise<unknown> = Promise.resolve();
+        const inner = wrap(client);
+        const serial: Sql = {
+          query(text, params) {
+            const run = tail.then(() => inner.query(text, params));
+            tail = run.catch(() => undefined);
+            return run;
+          },
+        };
+        const out = await fn(serial);
         await client.query('COMMIT');
         return out;
       } catch (e) {
@@ -77,6 +89,7 @@ async function openPglite(dataDir?: string): Promise<Db> {
   const parsers = {
     [types.INT8]: (v: string) => Number(v),
     [types.NUMERIC]: (v: string) => Number(v),
+    [types.DATE]: (v: string) => v, // 'YYYY-MM-DD', as on the server
   };
   const options = { parsers, extensions: { pg_trgm, btree_gin } };
   const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);

@@ -1,7 +1,9 @@
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { ELF, PNG } from './test-fixtures.js';
-import { contentDisposition, downloadName, isAllowed, looksLikeCsv, sanitizeFileName, sniff } from './sniff.js';
+import { contentDisposition, downloadName, isAllowed, looksLikeCsv, sanitizeFileName, sniff, zipEntryNames } from './sniff.js';
 
 
 describe('[X3] file type sniffing', () => {
@@ -47,5 +49,20 @@ describe('[X3] file type sniffing', () => {
   it('[X3] allow-lists take exact types and type/*', () => {
     expect(isAllowed('image/png', ['image/*'])).toBe(true);
     expect(isAllowed('application/pdf', ['image/*', 'text/csv'])).toBe(false);
+  });
+
+  it('[X3] [C2] a large XLSX from a streaming writer (content types after the sheet) is still an XLSX, not a zip', async () => {
+    const chunks: Buffer[] = [];
+    const out = new PassThrough();
+    out.on('data', (c: Buffer) => chunks.push(c));
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out });
+    const ws = wb.addWorksheet('客户');
+    for (let i = 0; i < 100_000; i++) ws.addRow([`客户${i}`, '13900000000']).commit();
+    ws.commit();
+    await wb.commit();
+    expect(await sniff(Buffer.concat(chunks), 'import.xlsx')).toEqual({ mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' });
+    // A plain zip stays a zip.
+    const zip = Buffer.from('504b0506000000000000000000000000000000000000', 'hex');
+    expect(zipEntryNames(zip).size).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ export const OCTET_STREAM = 'application/octet-stream';
 /** Decided by content. The name only chooses between text/csv and text/plain for text that is already text. */
 export async function sniff(content: Buffer, nameHint?: string | null): Promise<Sniffed> {
   const detected = await fileTypeFromBuffer(content);
+  if (detected?.mime === 'application/zip') return officeFromZip(content) ?? { mime: detected.mime, ext: detected.ext };
   if (detected) return { mime: detected.mime, ext: detected.ext };
   const text = decodeText(content);
   if (text === undefined) return { mime: OCTET_STREAM, ext: 'bin' };
@@ -158,4 +159,47 @@ export const DEFAULT_ALLOWED_TYPES: readonly string[] = [
 /** `allowed` entries are exact types or `type/*`. */
 export function isAllowed(mime: string, allowed: readonly string[]): boolean {
   return allowed.some((a) => a === mime || (a.endsWith('/*') && mime.startsWith(a.slice(0, -1))));
+}
+
+const OFFICE_PARTS: [string, Sniffed][] = [
+  ['xl/workbook.xml', { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' }],
+  ['word/document.xml', { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx' }],
+  ['ppt/presentation.xml', { mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', ext: 'pptx' }],
+];
+
+/**
+ * An Office Open XML file is a zip. Streaming writers (e.g. exceljs's) put [Content_Types].xml
+ * after a large sheet, where content sniffing of the first entries does not reach, so look the
+ * main part up in the zip's central directory at the end of the file.
+ */
+export function officeFromZip(content: Buffer): Sniffed | undefined {
+  const names = zipEntryNames(content);
+  if (!names.has('[Content_Types].xml')) return undefined;
+  return OFFICE_PARTS.find(([part]) => names.has(part))?.[1];
+}
+
+/** Entry names from a zip's central directory (empty when there is none to read). */
+export function zipEntryNames(buf: Buffer): Set<string> {
+  const names = new Set<string>();
+  // End of central directory: 22 bytes plus a comment of up to 65,535 bytes, at the very end.
+  const stop = Math.max(0, buf.length - 22 - 65_535);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= stop; i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return names;
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let n = 0; n < count && p + 46 <= buf.length; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) break;
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    names.add(buf.toString('utf8', p + 46, Math.min(buf.length, p + 46 + nameLen)));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
 }
