@@ -26,6 +26,8 @@ interface TenantState {
   capacity: Map<string, number>; // `${teamId}|${week}` → capacity (overrides only)
   weekly: Map<string, number>; // teamId → default weekly capacity so far
   reps: Map<string, number>; // teamId → reps of its region seen so far
+  /** Delivery teams that already have a milestone left open past its date (each gets at least one). */
+  overdue: Set<string>;
   seq: number;
 }
 const states = new Map<string, TenantState>();
@@ -33,7 +35,7 @@ const states = new Map<string, TenantState>();
 function stateFor(tenantId: string): TenantState {
   let s = states.get(tenantId);
   if (!s) {
-    s = { booked: new Map(), capacity: new Map(), weekly: new Map(), reps: new Map(), seq: 0 };
+    s = { booked: new Map(), capacity: new Map(), weekly: new Map(), reps: new Map(), overdue: new Set(), seq: 0 };
     states.set(tenantId, s);
   }
   return s;
@@ -139,19 +141,31 @@ export const pipelineDemo: DemoWriter = {
       const received = prepayment === null ? 0 : rng.chance(0.7) ? prepayment : rng.chance(0.5) ? Math.round(prepayment * 0.5 * 100) / 100 : 0;
       const contractId = rng.uuid();
       const count = rng.int(1, 2);
-      let last = '';
+      const today = formatDate(now);
+      // Actual deliveries of milestones already due (C3 contract performance): most on time,
+      // some late, a few still open. A stream of its own, so the other draws stay as they were.
+      const delivery = rng.fork(`delivery/${contractId}`);
+      let open = false;
       for (let i = 0; i < count; i++) {
         const target = new Date(signed.getTime() + rng.int(20, 100) * DAY * (i + 1));
         const load = rng.int(3, 8);
         const placed = placeMilestone(st, teamId, parseDate(formatDate(target)), load);
-        last = placed.date;
-        milestones.push([tenantId, rng.uuid(), contractId, i + 1, placed.date, placed.week, i === 0 ? '设备到货与安装调试' : '系统上线与验收', teamId, load]);
+        let delivered: string | null = null;
+        if (placed.date < today && !st.overdue.has(teamId)) st.overdue.add(teamId); // the team's first due milestone stays open
+        else if (placed.date < today) {
+          const r = delivery.float(0, 1);
+          const promised = parseDate(placed.date).getTime();
+          if (r < 0.8) delivered = formatDate(new Date(promised - delivery.int(0, 2) * DAY));
+          else if (r < 0.94) delivered = formatDate(new Date(Math.min(promised + delivery.int(3, 25) * DAY, parseDate(today).getTime())));
+        }
+        if (!delivered) open = true;
+        milestones.push([tenantId, rng.uuid(), contractId, i + 1, placed.date, placed.week, i === 0 ? '设备到货与安装调试' : '系统上线与验收', teamId, load, delivered]);
       }
       st.seq++;
       const signedDay = formatDate(new Date(signed.getTime() + 8 * 3_600_000));
       contracts.push([
         tenantId, contractId, o.customerId, o.id, `HT-${signedDay.slice(0, 4)}-${String(st.seq).padStart(5, '0')}`, o.name, signedDay, o.amount,
-        rng.pick(TERMS), ratio || null, prepayment, received, last < formatDate(now) ? 'completed' : 'delivering', o.ownerId, o.teamId, o.regionId, 'manual', o.ownerId, signed,
+        rng.pick(TERMS), ratio || null, prepayment, received, open ? 'delivering' : 'completed', o.ownerId, o.teamId, o.regionId, 'manual', o.ownerId, signed,
       ]);
     }
 
@@ -173,6 +187,6 @@ export const pipelineDemo: DemoWriter = {
       ['tenant_id', 'id', 'customer_id', 'opportunity_id', 'number', 'title', 'signed_on', 'amount', 'payment_terms', 'prepayment_ratio', 'prepayment_amount', 'prepaid_received', 'status', 'owner_id', 'team_id', 'region_id', 'source', 'created_by', 'created_at'],
       contracts,
     );
-    await insertMany(tx, 'contract_milestones', ['tenant_id', 'id', 'contract_id', 'seq', 'promised_date', 'week', 'scope', 'delivery_team_id', 'load'], milestones);
+    await insertMany(tx, 'contract_milestones', ['tenant_id', 'id', 'contract_id', 'seq', 'promised_date', 'week', 'scope', 'delivery_team_id', 'load', 'delivered_on'], milestones);
   },
 };

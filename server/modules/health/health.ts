@@ -145,8 +145,8 @@ export function serviceRisk(inputs: Pick<HealthInputs, 'tickets' | 'contract'>, 
       risk: dev === null ? null : round4(clamp01(Math.abs(dev) / rules.contractDeviationCeiling)),
       weight: rules.weights.contract,
       formula: {
-        'zh-CN': `合同履约偏差 = |实际履约 − 合同承诺| ÷ 合同承诺；风险 = min(1, 偏差 ÷ ${pct(rules.contractDeviationCeiling)})`,
-        'en-US': `Contract-performance deviation = |actual − promised| ÷ promised; risk = min(1, deviation ÷ ${pct(rules.contractDeviationCeiling)})`,
+        'zh-CN': `合同履约偏差 = (逾期交付 + 到期未交付的承诺里程碑) ÷ 已到期的承诺里程碑；风险 = min(1, 偏差 ÷ ${pct(rules.contractDeviationCeiling)})`,
+        'en-US': `Contract-performance deviation = (milestones delivered late + due but not delivered) ÷ promised milestones due; risk = min(1, deviation ÷ ${pct(rules.contractDeviationCeiling)})`,
       },
     },
   ];

@@ -8,6 +8,8 @@ import type { Ctx } from '../../platform/context.js';
 import type { Deps } from '../../platform/deps.js';
 import { defineAbilityFor, requireAbility, requireRecord, subject } from '../../platform/access/abilities.js';
 import * as org from '../org/service.js';
+import * as pipeline from '../pipeline/service.js';
+import { periods } from '../../platform/jobs/periods.js';
 import { customerBrief, customersInScope, type CustomerBrief } from '../customers/lookup.js';
 import * as engagement from '../engagement/service.js';
 import { healthBoard, type CustomerStage, type HealthBoard, type Level, type Tier } from './health.js';
@@ -19,12 +21,13 @@ export const PORTFOLIO_LIMIT = 50_000;
 type HealthDeps = Pick<Deps, 'config' | 'now'>;
 
 /**
- * Contract-performance deviation per customer. No source provides it yet (the pipeline module
- * has no read function for contract performance): every customer gets null, shown as "not
- * available" and left out of the weighting.
+ * Contract-performance deviation per customer, from the pipeline: of the promised delivery
+ * milestones due before today (tenant time zone), the share delivered late or still open. A
+ * customer with nothing due gets null, shown as "not available" and left out of the weighting.
  */
-async function contractDeviations(customerIds: string[]): Promise<Map<string, { deviation: number | null; detail: Record<string, unknown> | null }>> {
-  return new Map(customerIds.map((id) => [id, { deviation: null, detail: null }]));
+async function contractDeviations(db: Db, tenantId: string, customerIds: string[], asOf: Date) {
+  const today = periods.day(asOf, await org.tenantTimeZone(db, tenantId));
+  return pipeline.contractPerformance(db, tenantId, customerIds, today);
 }
 
 export async function customerHealth(db: Db, deps: HealthDeps, ctx: Ctx, customerId: string) {
@@ -35,7 +38,7 @@ export async function customerHealth(db: Db, deps: HealthDeps, ctx: Ctx, custome
   const tenantId = ctx.actor.tenantId;
   const rules = await deps.config.get(tenantId, HEALTH_RULES);
   const asOf = deps.now();
-  const [agg, contracts] = await Promise.all([engagement.engagementAggregates(db, tenantId, [customerId], asOf, rules.value.ticketWindowDays), contractDeviations([customerId])]);
+  const [agg, contracts] = await Promise.all([engagement.engagementAggregates(db, tenantId, [customerId], asOf, rules.value.ticketWindowDays), contractDeviations(db, tenantId, [customerId], asOf)]);
   const a = agg.get(customerId)!;
   const board = healthBoard({ stage: c.stage as CustomerStage, tier: c.tier as Tier, tickets: a.tickets, activity: a.activity, contract: contracts.get(customerId)! }, rules.value, rules.version);
   return { customerId, asOf, ...board };
@@ -122,7 +125,7 @@ export async function portfolio(db: Db, deps: HealthDeps, ctx: Ctx, q: Portfolio
   const tenantId = a.tenantId;
   const rules = await deps.config.get(tenantId, HEALTH_RULES);
   const asOf = deps.now();
-  const [agg, contracts] = await Promise.all([engagement.engagementAggregates(db, tenantId, ids, asOf, rules.value.ticketWindowDays), contractDeviations(ids)]);
+  const [agg, contracts] = await Promise.all([engagement.engagementAggregates(db, tenantId, ids, asOf, rules.value.ticketWindowDays), contractDeviations(db, tenantId, ids, asOf)]);
   const ranked = visible
     .map((c) => {
       const e = agg.get(c.id)!;

@@ -125,6 +125,7 @@ const ContractOut = z.object({
         deliveryTeamName: z.string().nullable(),
         load: z.number(),
         externalRef: z.string().nullable(),
+        deliveredOn: z.string().nullable(),
       }),
     )
     .optional(),
@@ -285,6 +286,20 @@ export async function pipelineRoutes(app: App, deps: Deps) {
       const { version, ...patch } = req.body;
       return service.updateContract(deps, req.ctx, req.params.id, version, patch);
     },
+  );
+
+  app.post(
+    '/contracts/:id/milestones/:seq/delivery',
+    {
+      schema: {
+        tags: ['pipeline'],
+        summary: '记录实际交付 Record when a promised milestone was delivered (null clears it)',
+        params: z.object({ id: z.uuid(), seq: z.coerce.number().int().min(1).max(100) }).strict(),
+        body: z.object({ deliveredOn: z.iso.date().nullable() }).strict(),
+        response: { 200: ContractOut },
+      },
+    },
+    async (req) => service.recordDelivery(deps, req.ctx, req.params.id, req.params.seq, req.body.deliveredOn),
   );
 
   app.post(

@@ -611,6 +611,7 @@ export function contractRecord(c: ContractRow, milestones: MilestoneRow[] = [], 
       deliveryTeamName: teamNames.get(m.delivery_team_id) ?? null,
       load: Number(m.load),
       externalRef: m.external_ref,
+      deliveredOn: m.delivered_on ?? null,
     })),
     createdAt: c.created_at,
     updatedAt: c.updated_at,
@@ -645,6 +646,56 @@ export async function getContract(db: Db, ctx: Ctx, id: string) {
   const row = await store.contractById(db, ctx.actor.tenantId, id, access(ability, 'read', 'Contract', store.CONTRACT_COLUMNS));
   if (!row) throw new Problem(404, 'not_found');
   return (await presentContracts(db, ctx, ability, [row]))[0];
+}
+
+registerMessages({
+  delivery_in_future: { 'zh-CN': '实际交付日期 {date} 晚于今天 {today}', 'en-US': 'The delivery date {date} is after today ({today})' },
+  milestone_not_found: { 'zh-CN': '该合同没有第 {seq} 期交付承诺', 'en-US': 'This contract has no delivery milestone {seq}' },
+});
+
+/**
+ * Records when a milestone was delivered (C3 contract performance). The contract's owner side
+ * (update on the contract) or delivery staff (who keep the delivery calendar) may record it.
+ */
+export async function recordDelivery(env: Env, ctx: Ctx, contractId: string, seq: number, deliveredOn: string | null) {
+  const ability = defineAbilityFor(ctx.actor);
+  const tenantId = ctx.actor.tenantId;
+  if (deliveredOn) {
+    const today = await todayFor(env, env.db, tenantId);
+    if (deliveredOn > today) throw new Problem(400, 'delivery_in_future', { date: deliveredOn, today }, { field: 'deliveredOn' });
+  }
+  await env.db.transaction(async (tx) => {
+    const c = await store.contractById(tx, tenantId, contractId, access(ability, 'read', 'Contract', store.CONTRACT_COLUMNS), true);
+    if (!c) throw new Problem(404, 'not_found');
+    const rec = contractRecord(c);
+    if (!ability.can('update', subject('Contract', rec)) && !ability.can('update', 'DeliveryCalendar')) throw new Problem(403, 'forbidden');
+    const before = (await store.milestonesOf(tx, tenantId, [contractId])).find((m) => m.seq === seq);
+    if (!before) throw new Problem(404, 'milestone_not_found', { seq });
+    await store.setDelivered(tx, tenantId, contractId, seq, deliveredOn);
+    await writeAudit(tx, ctx, {
+      action: 'contract.delivery',
+      resource: 'Contract',
+      recordId: contractId,
+      before: { seq, promisedDate: before.promised_date, deliveredOn: before.delivered_on ?? null },
+      after: { seq, promisedDate: before.promised_date, deliveredOn },
+    });
+  });
+  return getContract(env.db, ctx, contractId);
+}
+
+/**
+ * Contract-performance deviation per customer (C3): of the delivery milestones due before `asOf`,
+ * the share delivered late or still open. null when the customer has no milestone due yet.
+ */
+export async function contractPerformance(db: Sql, tenantId: string, customerIds: string[], asOf: string) {
+  const rows = await store.deliveryPerformance(db, tenantId, customerIds, asOf);
+  const byCustomer = new Map(rows.map((r) => [r.customer_id, r]));
+  const out = new Map<string, { deviation: number | null; detail: Record<string, unknown> | null }>();
+  for (const id of customerIds) {
+    const r = byCustomer.get(id);
+    out.set(id, r?.due ? { deviation: (r.late + r.overdue) / r.due, detail: { due: r.due, late: r.late, overdue: r.overdue, daysLate: r.days_late, asOf } } : { deviation: null, detail: null });
+  }
+  return out;
 }
 
 export interface ContractInput {
@@ -724,6 +775,7 @@ async function bookMilestones(
         delivery_team_id: m.deliveryTeamId,
         load: m.load,
         external_ref: ref,
+        delivered_on: held?.delivered_on ?? null,
       });
     }
   } catch (e) {

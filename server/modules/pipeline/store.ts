@@ -259,13 +259,16 @@ export interface MilestoneRow {
   delivery_team_id: string;
   load: number;
   external_ref: string | null;
+  /** When it was actually delivered (C3); null while open. */
+  delivered_on?: string | null;
 }
 
 export async function milestonesOf(db: Sql, tenantId: string, contractIds: string[]) {
   if (!contractIds.length) return [];
   return (
     await db.query<MilestoneRow>(
-      `select id, contract_id, seq, to_char(promised_date, 'YYYY-MM-DD') as promised_date, week, scope, delivery_team_id, load::float8 as load, external_ref
+      `select id, contract_id, seq, to_char(promised_date, 'YYYY-MM-DD') as promised_date, week, scope, delivery_team_id, load::float8 as load, external_ref,
+              to_char(delivered_on, 'YYYY-MM-DD') as delivered_on
          from contract_milestones where tenant_id = $1 and contract_id = any($2) order by contract_id, seq`,
       [tenantId, contractIds],
     )
@@ -278,9 +281,9 @@ export async function deleteMilestones(db: Sql, tenantId: string, contractId: st
 
 export async function insertMilestone(db: Sql, tenantId: string, m: MilestoneRow) {
   await db.query(
-    `insert into contract_milestones (tenant_id, id, contract_id, seq, promised_date, week, scope, delivery_team_id, load, external_ref)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-    [tenantId, m.id, m.contract_id, m.seq, m.promised_date, m.week, m.scope, m.delivery_team_id, m.load, m.external_ref],
+    `insert into contract_milestones (tenant_id, id, contract_id, seq, promised_date, week, scope, delivery_team_id, load, external_ref, delivered_on)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+    [tenantId, m.id, m.contract_id, m.seq, m.promised_date, m.week, m.scope, m.delivery_team_id, m.load, m.external_ref, m.delivered_on ?? null],
   );
 }
 
@@ -383,6 +386,35 @@ export async function promisesDue(db: Sql, tenantId: string, from: string, to: s
       where m.tenant_id = $1 and c.status in ('signed', 'delivering') and m.promised_date between $2::date and $3::date
       order by m.promised_date`,
     [tenantId, from, to],
+  );
+  return r.rows;
+}
+
+export async function setDelivered(db: Sql, tenantId: string, contractId: string, seq: number, deliveredOn: string | null) {
+  const r = await db.query<{ id: string }>(
+    `update contract_milestones set delivered_on = $4::date where tenant_id = $1 and contract_id = $2 and seq = $3 returning id`,
+    [tenantId, contractId, seq, deliveredOn],
+  );
+  return r.rows.length > 0;
+}
+
+/**
+ * Per customer, the milestones of signed, delivering or completed contracts that were due by
+ * `asOf` (a date): how many, how many were delivered late, how many are still open past their date.
+ */
+export async function deliveryPerformance(db: Sql, tenantId: string, customerIds: string[], asOf: string) {
+  if (!customerIds.length) return [];
+  const r = await db.query<{ customer_id: string; due: number; late: number; overdue: number; days_late: number }>(
+    `select c.customer_id,
+            count(*)::int as due,
+            count(*) filter (where m.delivered_on > m.promised_date)::int as late,
+            count(*) filter (where m.delivered_on is null)::int as overdue,
+            coalesce(sum(greatest(coalesce(m.delivered_on, $3::date) - m.promised_date, 0)), 0)::int as days_late
+       from contract_milestones m join contracts c on c.tenant_id = m.tenant_id and c.id = m.contract_id
+      where m.tenant_id = $1 and c.customer_id = any($2::uuid[]) and c.status in ('signed', 'delivering', 'completed')
+        and m.promised_date < $3::date
+      group by c.customer_id`,
+    [tenantId, customerIds, asOf],
   );
   return r.rows;
 }

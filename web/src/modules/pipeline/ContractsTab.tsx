@@ -1,6 +1,8 @@
 // The customer page's contracts tab (C8): terms, prepayment and promised delivery milestones.
 import { useState } from 'react';
-import { Button, Flex, Tag } from 'antd';
+import { Button, DatePicker, Flex, Tag } from 'antd';
+import dayjs from 'dayjs';
+import { useShowError } from '../../ui/useShowError.js';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import type { TableColumnsType } from 'antd';
 import { useCan } from '../../app/auth.js';
@@ -8,9 +10,44 @@ import { useLang, useT } from '../../app/lang.js';
 import { formatMoney } from '../../app/format.js';
 import { DataList } from '../../ui/DataList.js';
 import { ErrorState } from '../../ui/ErrorState.js';
-import { useCustomerContracts, useCustomerOpportunities, type Contract } from './api.js';
+import { useCustomerContracts, useCustomerOpportunities, useRecordDelivery, type Contract, type Milestone } from './api.js';
 import { pipelineMessages } from './messages.js';
 import { ContractDrawer } from './ContractDrawer.js';
+
+const DAY = 86_400_000;
+
+/** A milestone's delivery state, and for those who may record it, a date picker (C3 contract performance). */
+function MilestoneDelivery({ contract, seq, m, customerId }: { contract: Contract; seq: number; m: Milestone; customerId: string }) {
+  const t = useT(pipelineMessages);
+  const can = useCan();
+  const record = useRecordDelivery(customerId);
+  const showError = useShowError();
+  const today = dayjs().format('YYYY-MM-DD');
+  const mayRecord = contract._abilities.update || can('DeliveryCalendar', 'update');
+  const state = m.deliveredOn ? (
+    m.deliveredOn > m.promisedDate ? (
+      <Tag color="orange">{t('milestone.late', { days: Math.round((Date.parse(m.deliveredOn) - Date.parse(m.promisedDate)) / DAY) })}</Tag>
+    ) : (
+      <Tag color="green">{t('milestone.delivered', { date: m.deliveredOn })}</Tag>
+    )
+  ) : m.promisedDate < today ? (
+    <Tag color="red">{t('milestone.overdue')}</Tag>
+  ) : null;
+  return (
+    <>
+      {state}
+      {mayRecord && !m.deliveredOn ? (
+        <DatePicker
+          size="small"
+          placeholder={t('milestone.record')}
+          disabledDate={(d) => d.isAfter(dayjs(), 'day')}
+          data-testid={`milestone-deliver-${contract.number}-${seq}`}
+          onChange={(d) => d && record.mutate({ contractId: contract.id, seq, deliveredOn: d.format('YYYY-MM-DD') }, { onError: showError })}
+        />
+      ) : null}
+    </>
+  );
+}
 
 export function ContractsTab({ customerId }: { customerId: string }) {
   const t = useT(pipelineMessages);
@@ -45,9 +82,9 @@ export function ContractsTab({ customerId }: { customerId: string }) {
       title: t('contract.milestones'),
       render: (_: unknown, c) => (
         <Flex vertical gap={2}>
-          {(c.milestones ?? []).map((m) => (
+          {(c.milestones ?? []).map((m, i) => (
             <span key={m.id} data-testid="contract-milestone">
-              {m.promisedDate}（{m.week}）{m.scope} · {m.deliveryTeamName} · {m.load}
+              {m.promisedDate}（{m.week}）{m.scope} · {m.deliveryTeamName} · {m.load} <MilestoneDelivery contract={c} seq={i + 1} m={m} customerId={customerId} />
             </span>
           ))}
         </Flex>

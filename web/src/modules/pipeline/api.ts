@@ -76,6 +76,8 @@ export interface Milestone {
   deliveryTeamId: string;
   deliveryTeamName?: string | null;
   load: number;
+  /** When it was actually delivered (C3); null while open. */
+  deliveredOn?: string | null;
 }
 
 export interface Contract {
@@ -181,6 +183,18 @@ export function useSaveContract(customerId: string) {
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: pipelineKeys.customerContracts(customerId) });
       void qc.invalidateQueries({ queryKey: ['delivery'] });
+    },
+  });
+}
+
+export function useRecordDelivery(customerId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { contractId: string; seq: number; deliveredOn: string | null }) =>
+      api.post<Contract>(`/contracts/${encodeURIComponent(v.contractId)}/milestones/${v.seq}/delivery`, { deliveredOn: v.deliveredOn }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: pipelineKeys.customerContracts(customerId) });
+      void qc.invalidateQueries({ queryKey: ['health'] });
     },
   });
 }
