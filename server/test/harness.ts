@@ -12,6 +12,7 @@ import { buildApp, type App } from '../app.js';
 import type { Deps } from '../platform/deps.js';
 import * as org from '../modules/org/store.js';
 import type { Role } from '../platform/context.js';
+import { makeCreditCode } from '../modules/customers/identity.js';
 
 export const PASSWORD = 'Test#Password-1';
 let sharedDb: Promise<Db> | undefined;
@@ -137,3 +138,29 @@ export async function login(app: App, tenant: TestTenant, username: string, pass
   const csrf = cookies.find((c) => c.name === 'tl_csrf')!.value;
   return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
 }
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A signed-in user's HTTP client for app.inject: call(method, url, body?, headers?), get, post (with a language). */
+export async function signedIn(app: App, tenant: TestTenant, username: string) {
+  const s = await login(app, tenant, username);
+  const call = (method: Method, url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, headers: { ...s.headers, ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return {
+    ...s,
+    call,
+    get: (url: string, headers?: Record<string, string>) => call('GET', url, undefined, headers),
+    post: (url: string, payload?: unknown, lang = 'zh-CN') => call('POST', url, payload, { 'accept-language': lang }),
+  };
+}
+
+const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+/** A valid, random unified social credit code (GB 32100-2015) of a Shanghai company. */
+export function creditCode(): string {
+  const body = '913100' + Array.from({ length: 11 }, () => CREDIT_CHARS[crypto.randomInt(0, CREDIT_CHARS.length)]).join('');
+  return makeCreditCode(body);
+}
+
+/** A random mainland mobile number. */
+export const mobile = () => `139${String(crypto.randomInt(0, 1e8)).padStart(8, '0')}`;

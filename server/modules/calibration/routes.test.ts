@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../app.js';
 import type { Db } from '../../platform/db/db.js';
 import type { Deps } from '../../platform/deps.js';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../test/harness.js';
+import { createTestApp, makeTenant, type TestTenant, signedIn } from '../../test/harness.js';
 import { makeCreditCode } from '../customers/identity.js';
 import { registerItemProvider, type ItemCandidate, type Response } from './providers.js';
 import { CALIBRATION_JOB } from './service.js';
@@ -33,14 +33,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(t: TestTenant, username: string) {
-  const s = await login(app, t, username);
-  return {
-    get: (url: string) => app.inject({ method: 'GET', url, headers: s.headers }),
-    post: (url: string, payload?: unknown, lang = 'zh-CN') =>
-      app.inject({ method: 'POST', url, headers: { ...s.headers, 'accept-language': lang }, ...(payload === undefined ? {} : { payload: payload as object }) }),
-  };
-}
+const as = (t: TestTenant, username: string) => signedIn(app, t, username);
 
 const candidate = (ref: string, kind: ItemCandidate['kind'], urgency: number): ItemCandidate => ({
   ref,

@@ -1,22 +1,14 @@
-import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../test/harness.js';
+import { createTestApp, makeTenant, type TestTenant, signedIn, creditCode, mobile } from '../../test/harness.js';
 import type { App } from '../../app.js';
 import type { Db } from '../../platform/db/db.js';
-import { creditCodeCheckChar } from './identity.js';
+
 
 let app: App;
 let db: Db;
 let seq = 0;
 
-/** A valid, unique unified social credit code (GB 32100-2015) for each call. */
-function creditCode(): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const body = '913100' + Array.from({ length: 11 }, () => chars[crypto.randomInt(0, chars.length)]).join('');
-  return body + creditCodeCheckChar(body);
-}
-const mobile = () => `139${String(crypto.randomInt(0, 1e8)).padStart(8, '0')}`;
 
 beforeAll(async () => {
   ({ app, db } = await createTestApp());
@@ -25,12 +17,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function as(t: TestTenant, user: string) {
-  const s = await login(app, t, user);
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, payload: payload as any, headers: { ...s.headers, ...headers } });
-  return { ...s, call, get: (url: string, h?: Record<string, string>) => call('GET', url, undefined, h) };
-}
+const as = (t: TestTenant, user: string) => signedIn(app, t, user);
 
 async function seedCustomer(t: TestTenant, ownerName: string, over: Record<string, unknown> = {}) {
   const admin = await as(t, 'admin');

@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../test/harness.js';
+import { createTestApp, login, makeTenant, type TestTenant, signedIn, creditCode } from '../../test/harness.js';
 import type { App } from '../../app.js';
 import type { Db } from '../../platform/db/db.js';
-import { creditCodeCheckChar } from '../customers/identity.js';
+
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { loadDemo } from '../../demo/load.js';
 import { generateCompany } from '../../demo/generate.js';
@@ -13,11 +12,6 @@ let app: App;
 let db: Db;
 let seq = 0;
 
-function creditCode(): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const body = '913100' + Array.from({ length: 11 }, () => chars[crypto.randomInt(0, chars.length)]).join('');
-  return body + creditCodeCheckChar(body);
-}
 
 beforeAll(async () => {
   ({ app, db } = await createTestApp());
@@ -26,11 +20,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function as(t: TestTenant, user: string) {
-  const s = await login(app, t, user);
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => app.inject({ method, url, payload: payload as any, headers: s.headers });
-  return { call, get: (url: string) => call('GET', url) };
-}
+const as = (t: TestTenant, user: string) => signedIn(app, t, user);
 
 async function seedCustomer(t: TestTenant, ownerName: string, over: Record<string, unknown> = {}) {
   const admin = await as(t, 'admin');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../app.js';
 import type { Db } from '../../platform/db/db.js';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../test/harness.js';
+import { createTestApp, makeTenant, type TestTenant, signedIn } from '../../test/harness.js';
 
 let app: App;
 let db: Db;
@@ -12,11 +12,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(t: TestTenant, username: string) {
-  const s = await login(app, t, username);
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { get: (url: string) => call('GET', url), call };
-}
+const as = (t: TestTenant, username: string) => signedIn(app, t, username);
 
 describe('organisation API', () => {
   it('[X1] users are listed by scope: admin all, manager the team, rep only themself; hire dates are calendar dates', async () => {

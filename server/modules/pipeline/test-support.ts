@@ -2,17 +2,12 @@
 import crypto from 'node:crypto';
 import { expect } from 'vitest';
 import type { App } from '../../app.js';
-import { login, type TestTenant } from '../../test/harness.js';
-import { creditCodeCheckChar } from '../customers/identity.js';
+import { creditCode, login, type TestTenant } from '../../test/harness.js';
 
 /** Thursday 26 November 2026, noon in Shanghai: today is 2026-11-26, ISO week 2026-W48. */
 export const NOW = new Date('2026-11-26T04:00:00Z');
 
-export function creditCode(): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const body = '913100' + Array.from({ length: 11 }, () => chars[crypto.randomInt(0, chars.length)]).join('');
-  return body + creditCodeCheckChar(body);
-}
+export { creditCode } from '../../test/harness.js';
 
 export type Caller = Awaited<ReturnType<typeof as>>;
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../context.js';
 import type { App } from '../../app.js';
 import type { Db } from '../db/db.js';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../test/harness.js';
+import { createTestApp, makeTenant, type TestTenant, signedIn } from '../../test/harness.js';
 import { makeCreditCode } from '../../modules/customers/identity.js';
 import { defineAbilityFor, presentFor, subject } from './abilities.js';
 import { applyOverride, RoleOverrides } from './overrides.js';
@@ -54,13 +54,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(t: TestTenant, username: string) {
-  const s = await login(app, t, username);
-  return {
-    get: (url: string) => app.inject({ method: 'GET', url, headers: s.headers }),
-    post: (url: string, payload?: unknown) => app.inject({ method: 'POST', url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) }),
-  };
-}
+const as = (t: TestTenant, username: string) => signedIn(app, t, username);
 
 describe('per-role access overrides over HTTP', () => {
   it('[C4] an admin masks phones and takes export away from managers; after both sign-offs the API enforces it, other tenants unaffected', async () => {

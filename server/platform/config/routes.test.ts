@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../app.js';
 import type { Db } from '../db/db.js';
 import type { Deps } from '../deps.js';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../test/harness.js';
+import { createTestApp, makeTenant, type TestTenant, signedIn } from '../../test/harness.js';
 
 let app: App;
 let db: Db;
@@ -15,14 +15,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(t: TestTenant, username: string) {
-  const s = await login(app, t, username);
-  return {
-    get: (url: string) => app.inject({ method: 'GET', url, headers: s.headers }),
-    post: (url: string, payload?: unknown, lang = 'zh-CN') =>
-      app.inject({ method: 'POST', url, headers: { ...s.headers, 'accept-language': lang }, ...(payload === undefined ? {} : { payload: payload as object }) }),
-  };
-}
+const as = (t: TestTenant, username: string) => signedIn(app, t, username);
 
 describe('config API /api/v1/admin/config', () => {
   it('[X2] dual sign-off over HTTP: a director proposes, the director and an admin sign, then it is active', async () => {

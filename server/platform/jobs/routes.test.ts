@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../app.js';
 import type { Db } from '../db/db.js';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../test/harness.js';
+import { createTestApp, makeTenant, type TestTenant, signedIn } from '../../test/harness.js';
 import { SESSION_CLEANUP } from './platform-jobs.js';
 
 let app: App;
@@ -15,13 +15,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function as(t: TestTenant, username: string) {
-  const s = await login(app, t, username);
-  return {
-    get: (url: string) => app.inject({ method: 'GET', url, headers: s.headers }),
-    post: (url: string, payload?: unknown) => app.inject({ method: 'POST', url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) }),
-  };
-}
+const as = (t: TestTenant, username: string) => signedIn(app, t, username);
 
 describe('jobs API /api/v1/admin/jobs', () => {
   it('[jobs] lists job definitions with their cron, next run in the tenant time zone and last run', async () => {

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../../test/harness.js';
+import { createTestApp, login, makeTenant, type TestTenant, signedIn, creditCode, mobile } from '../../../test/harness.js';
 import type { App } from '../../../app.js';
 import type { Db } from '../../../platform/db/db.js';
 import type { Deps } from '../../../platform/deps.js';
 import { generateCompany } from '../../../demo/generate.js';
 import { duplicatePairs, duplicatesPattern, LOOKALIKE_PATTERN } from '../../../demo/duplicates.js';
-import { creditCodeCheckChar } from '../identity.js';
+
 import { findCandidates, precisionRecall } from './match.js';
 
 let app: App;
@@ -14,12 +14,6 @@ let db: Db;
 let deps: Deps;
 let seq = 0;
 
-function creditCode(): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const body = '913100' + Array.from({ length: 11 }, () => chars[crypto.randomInt(0, chars.length)]).join('');
-  return body + creditCodeCheckChar(body);
-}
-const mobile = () => `139${String(crypto.randomInt(0, 1e8)).padStart(8, '0')}`;
 
 beforeAll(async () => {
   ({ app, db, deps } = await createTestApp());
@@ -28,11 +22,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function as(t: TestTenant, user: string) {
-  const s = await login(app, t, user);
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => app.inject({ method, url, payload: payload as any, headers: s.headers });
-  return { call, get: (url: string) => call('GET', url) };
-}
+const as = (t: TestTenant, user: string) => signedIn(app, t, user);
 
 /** A customer with a unique trade name (so unrelated test customers never look alike). */
 async function seed(t: TestTenant, owner: string, over: Record<string, unknown> = {}) {

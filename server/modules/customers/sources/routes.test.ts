@@ -2,12 +2,12 @@ import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, makeTenant, type TestTenant } from '../../../test/harness.js';
+import { createTestApp, login, makeTenant, type TestTenant, creditCode, mobile } from '../../../test/harness.js';
 import type { App } from '../../../app.js';
 import type { Db } from '../../../platform/db/db.js';
 import type { Deps } from '../../../platform/deps.js';
 import { ELF, multipart } from '../../../platform/files/test-fixtures.js';
-import { creditCodeCheckChar } from '../identity.js';
+
 import { calibrationProvider, FRESHNESS_JOB } from './service.js';
 import { systemCtx } from '../../../platform/context.js';
 
@@ -17,12 +17,6 @@ let deps: Deps;
 let clock: Date | null = null;
 let seq = 0;
 
-function creditCode(): string {
-  const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const body = '913100' + Array.from({ length: 11 }, () => chars[crypto.randomInt(0, chars.length)]).join('');
-  return body + creditCodeCheckChar(body);
-}
-const mobile = () => `139${String(crypto.randomInt(0, 1e8)).padStart(8, '0')}`;
 
 beforeAll(async () => {
   ({ app, db, deps } = await createTestApp({ now: () => clock ?? new Date() }));
