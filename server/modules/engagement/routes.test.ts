@@ -168,6 +168,30 @@ describe('engagement API', () => {
     expect(unknown.statusCode).toBe(400);
   });
 
+  it('[C3] the timeline reaches every visit, however many (keyset pages over the visits too, including equal times)', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t, 'rep');
+    const rep = await as(t, 'rep');
+    // 130 visits (a fixture written straight into the process module's table), 10 of them at one moment.
+    for (let i = 0; i < 130; i++) {
+      await db.query(
+        `insert into visits (tenant_id, id, customer_id, rep_id, team_id, region_id, purpose, occurred_at) values ($1, gen_random_uuid(), $2, $3, $4, $5, '例行拜访', $6)`,
+        [t.id, c.id, t.users.rep.id, t.users.rep.teamId, t.users.rep.regionId, i < 10 ? hoursAgo(500) : hoursAgo(i)],
+      );
+    }
+    const ids = new Set<string>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const body: { items: { kind: string; id: string }[]; nextCursor: string | null } = (await rep.get(`/api/v1/customers/${c.id}/timeline?pageSize=25${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      for (const i of body.items) ids.add(`${i.kind}:${i.id}`);
+      cursor = body.nextCursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(ids.size).toBe(130);
+    expect(pages).toBe(6);
+  });
+
   it('[C3] the timeline merges visits, tickets, touchpoints and activities by time and pages without gaps or repeats', async () => {
     const t = await makeTenant(db);
     const c = await seedCustomer(t, 'rep');

@@ -365,7 +365,7 @@ export async function timeline(db: Db, ctx: Ctx, customerId: string, opts: { pag
     may('Ticket') ? store.ticketsOfCustomer(db, tenantId, customerId, n, before) : Promise.resolve([]),
     may('Touchpoint') ? store.touchpointsOfCustomer(db, tenantId, customerId, n, before) : Promise.resolve([]),
     may('ContactActivity') ? store.activitiesOfCustomer(db, tenantId, customerId, n, before) : Promise.resolve([]),
-    ability.can('read', 'Visit') ? visits.visitsOfCustomer(db, ctx, customerId).then((v) => v.items) : Promise.resolve([]),
+    ability.can('read', 'Visit') ? visits.visitsOfCustomer(db, ctx, customerId, { limit: n, before }).then((v) => v.items) : Promise.resolve([]),
   ]);
   const keys: { at: Date; kind: TimelineKind; id: string }[] = [
     ...tickets.map((r) => ({ at: r.opened_at, kind: 'ticket' as const, id: r.id })),

@@ -1,5 +1,6 @@
 // SQL for the engagement records: service tickets, marketing touchpoints, key-contact
 // activities. Every function takes the tenant id; nothing here reads another module's table.
+import { beforeSql, type Before } from '../../platform/db/keyset.js';
 import type { Sql } from '../../platform/db/db.js';
 
 export interface TicketRow {
@@ -51,24 +52,7 @@ const TICKET_COLS = `id, customer_id, ticket_no, title, category, severity, stat
 const TOUCH_COLS = `id, customer_id, external_id, channel, campaign, action, contact_name, occurred_at, source, created_at, version`;
 const ACT_COLS = `id, customer_id, kind, contact_name, contact_role, subject, occurred_at, rep_id, created_at`;
 
-/** Keyset position in a customer's timeline: items strictly older than (at, kind, id) in (at desc, kind desc, id desc) order. */
-export interface Before {
-  at: Date;
-  kind: string;
-  id: string;
-}
-
-/** The WHERE fragment for one source table whose rows all have kind `kind`. */
-function beforeSql(kind: string, timeCol: string, before: Before | undefined, params: unknown[]): string {
-  if (!before) return 'true';
-  params.push(before.at);
-  const at = `$${params.length}::timestamptz`;
-  if (kind === before.kind) {
-    params.push(before.id);
-    return `(${timeCol} < ${at} or (${timeCol} = ${at} and id < $${params.length}::uuid))`;
-  }
-  return kind < before.kind ? `${timeCol} <= ${at}` : `${timeCol} < ${at}`;
-}
+export type { Before };
 
 // ── tickets ──────────────────────────────────────────────────────────────────────────────
 

@@ -5,14 +5,16 @@ import { accessWhere } from '../../platform/access/sql.js';
 import { defineAbilityFor } from '../../platform/access/abilities.js';
 import * as org from '../org/service.js';
 import * as store from './store.js';
+import type { Before } from '../../platform/db/keyset.js';
 import { registerMergeParticipant } from '../customers/merge-participants.js';
 
-export async function visitsOfCustomer(db: Db, ctx: Ctx, customerId: string) {
+/** A customer's visits, newest first: the latest 100, or one keyset page of a merged timeline. */
+export async function visitsOfCustomer(db: Db, ctx: Ctx, customerId: string, page?: { limit: number; before?: Before }) {
   const ability = defineAbilityFor(ctx.actor);
   if (!ability.can('read', 'Visit')) return { items: [] };
   const params: unknown[] = [];
   const sql = accessWhere(ability, 'read', 'Visit', store.VISIT_COLUMNS, params);
-  const rows = await store.visitsOfCustomer(db, ctx.actor.tenantId, customerId, { sql, params });
+  const rows = await store.visitsOfCustomer(db, ctx.actor.tenantId, customerId, { sql, params }, page?.limit ?? 100, page?.before);
   const names = await org.namesOf(db, ctx.actor.tenantId, rows.map((r) => r.rep_id));
   return {
     items: rows.map((r) => ({

@@ -1,5 +1,6 @@
 // SQL for visits (the process module grows this into six atomic actions, P1).
 import type { Sql } from '../../platform/db/db.js';
+import { beforeSql, type Before } from '../../platform/db/keyset.js';
 
 export interface VisitRow {
   id: string;
@@ -15,13 +16,14 @@ export interface VisitRow {
 
 export const VISIT_COLUMNS = { id: 'id', repId: 'rep_id', teamId: 'team_id', regionId: 'region_id' };
 
-export async function visitsOfCustomer(db: Sql, tenantId: string, customerId: string, access: { sql: string; params: unknown[] }, limit = 100) {
+export async function visitsOfCustomer(db: Sql, tenantId: string, customerId: string, access: { sql: string; params: unknown[] }, limit = 100, before?: Before) {
   const params = [...access.params, tenantId, customerId];
+  const after = beforeSql('visit', 'occurred_at', before, params);
   return (
     await db.query<VisitRow>(
       `select id, customer_id, rep_id, team_id, region_id, purpose, note, occurred_at, recorded_at from visits
-        where ${access.sql} and tenant_id = $${params.length - 1} and customer_id = $${params.length}
-        order by occurred_at desc limit ${Number(limit)}`,
+        where ${access.sql} and tenant_id = $${access.params.length + 1} and customer_id = $${access.params.length + 2} and ${after}
+        order by occurred_at desc, id desc limit ${Number(limit)}`,
       params,
     )
   ).rows;
