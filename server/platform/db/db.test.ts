@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,5 +70,33 @@ describe('embedded database', () => {
     const parts = splitSql(`create table a (x int);\n-- comment;\ncreate function f() returns trigger language plpgsql as $$\nbegin\n  raise exception 'x';\nend;\n$$;\nselect 1;`);
     expect(parts).toHaveLength(3);
     expect(parts[1]).toContain("raise exception 'x';\nend;");
+  });
+
+  it('[X1] a long run of embedded-database statements (a job) does not starve HTTP requests', async () => {
+    const db = await openDb({});
+    const server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      let statements = 0;
+      let done = false;
+      const job = (async () => {
+        for (let i = 0; i < 3000; i++) {
+          await db.query('select $1::int as n', [i]);
+          statements++;
+        }
+        done = true;
+      })();
+      await new Promise((r) => setTimeout(r, 20));
+      const answered = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+      expect(answered).toBe('ok');
+      // The request was served while the job was still running, not after it.
+      expect(done).toBe(false);
+      expect(statements).toBeLessThan(3000);
+      await job;
+    } finally {
+      server.close();
+      await db.close();
+    }
   });
 });

@@ -94,9 +94,14 @@ async function openPglite(dataDir?: string): Promise<Db> {
   const options = { parsers, extensions: { pg_trgm, btree_gin } };
   const lite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await lite.waitReady;
+  // PGlite runs each statement synchronously on this thread and resolves without an I/O turn, so
+  // a job awaiting thousands of statements in a row would starve every HTTP request until it is
+  // done. After each statement, let the event loop take pending I/O first (setImmediate).
+  const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
   const wrap = (q: { query: (t: string, p?: unknown[]) => Promise<any> }): Sql => ({
     async query(text, params) {
       const r = await q.query(text, params as any[]);
+      await yieldToIo();
       return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
     },
   });
