@@ -16,6 +16,7 @@ import { useMessage } from '../../ui/feedback.js';
 import { CustomerSections } from '../customers/sections.js';
 import { useAnswer, useCard, useCards, useGenerate, type CardItem, type CardSummary } from './api.js';
 import { calibrationMessages } from './messages.js';
+import { evidenceLines } from './evidence.js';
 
 const KIND_COLOR: Record<string, string> = { conflict: 'red', stale: 'orange', commitment: 'blue' };
 
@@ -197,9 +198,9 @@ function ItemBlock({ cardId, item, parties, myParty }: { cardId: string; item: C
           </Descriptions.Item>
         ) : null}
         <Descriptions.Item label={t('evidence')}>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {Object.entries(item.evidence)
-              .map(([k, v]) => `${k}: ${show(v)}`)
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="calibration-evidence">
+            {evidenceLines(item.evidence, lang)
+              .map((l) => `${l.label}：${l.value}`)
               .join(' · ')}
           </Typography.Text>
         </Descriptions.Item>
