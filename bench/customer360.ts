@@ -12,12 +12,13 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { openDb, type Db } from '../server/platform/db/db.js';
 import { migrate } from '../server/platform/db/migrate.js';
-import { buildApp, type App } from '../server/app.js';
+import { buildApp } from '../server/app.js';
+import { DEMO_PASSWORD } from '../server/demo/first-run.js';
 import { loadSettings } from '../server/platform/settings.js';
 import { hashPassword } from '../server/platform/auth/passwords.js';
 import { loadDemo } from '../server/demo/load.js';
 import { DEMO_PATTERNS, DEMO_WRITERS } from '../server/demo/modules.js';
-import { DEMO_PASSWORD, DEMO_TENANT } from '../server/demo/first-run.js';
+import { type Row, pct, round, session } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,26 +40,7 @@ const NOW = new Date('2026-11-26T08:00:00Z');
 const SKIP = new Set(String(args['skip-writers']).split(',').filter(Boolean));
 const WRITERS = DEMO_WRITERS.filter((w) => !SKIP.has(w.name));
 
-interface Row {
-  database: string;
-  case: string;
-  p50: number;
-  p95: number;
-  max: number;
-  n: number;
-}
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const round = (x: number) => Math.round(x * 10) / 10;
-
-async function session(app: App, username: string) {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: DEMO_TENANT, username, password: DEMO_PASSWORD } });
-  if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`);
-  return { cookie: res.cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
-}
 
 /** Tops the customer up to ITEMS timeline rows, split evenly over the four kinds (setup only: plain SQL). */
 async function fillTimeline(db: Db, tenantId: string, customerId: string, repId: string) {

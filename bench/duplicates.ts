@@ -21,6 +21,7 @@ import { runScan } from '../server/modules/customers/duplicates/service.js';
 import { likelyDuplicates } from '../server/modules/customers/duplicates/check.js';
 import { precisionRecall, RULE_VERSION, THRESHOLD } from '../server/modules/customers/duplicates/match.js';
 import { defineAbilityFor } from '../server/platform/access/abilities.js';
+import { mb } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,7 +33,6 @@ const { values: args } = parseArgs({
 });
 const REPS = Number(args.reps);
 const CUSTOMERS = Number(args.customers);
-const mb = (b: number) => Math.round(b / 1_048_576);
 
 async function measure(kind: 'pglite' | 'postgres') {
   let dataDir: string | undefined;

@@ -23,6 +23,7 @@ import { makeTenant } from '../server/test/harness.js';
 import type { Ctx } from '../server/platform/context.js';
 import { creditCodeCheckChar } from '../server/modules/customers/identity.js';
 import * as sources from '../server/modules/customers/sources/service.js';
+import { mb } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,7 +91,6 @@ const gbkCsv = (rows: string[][]) => iconv.encode([HEADERS, ...rows].map((r) => 
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 sampler.unref();
-const mb = (b: number) => Math.round(b / 1_048_576);
 
 interface Result {
   database: string;

@@ -10,12 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { openDb, type Db } from '../server/platform/db/db.js';
 import { migrate } from '../server/platform/db/migrate.js';
-import { buildApp, type App } from '../server/app.js';
+import { buildApp } from '../server/app.js';
+import { DEMO_PASSWORD } from '../server/demo/first-run.js';
 import { loadSettings } from '../server/platform/settings.js';
 import { hashPassword } from '../server/platform/auth/passwords.js';
 import { loadDemo } from '../server/demo/load.js';
 import { demoModules } from '../server/demo/modules.js';
-import { DEMO_PASSWORD, DEMO_TENANT } from '../server/demo/first-run.js';
+import { type Row, pct, round, mb, session } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,27 +31,7 @@ const REPS = Number(args.reps);
 const CUSTOMERS = Number(args.customers);
 const RUNS = Number(args.runs);
 
-interface Row {
-  database: string;
-  case: string;
-  p50: number;
-  p95: number;
-  max: number;
-  n: number;
-}
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const round = (x: number) => Math.round(x * 10) / 10;
-const mb = (b: number) => Math.round(b / 1_048_576);
-
-async function session(app: App, username: string) {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: DEMO_TENANT, username, password: DEMO_PASSWORD } });
-  if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.body}`);
-  return { cookie: res.cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
-}
 
 async function sample(db: Db, column: string, where = 'true'): Promise<string> {
   const r = await db.query(`select ${column} as v from customers where ${where} and ${column} is not null order by id limit 1 offset 777`);

@@ -26,7 +26,7 @@ async function main() {
   const applied = await migrate(db);
   const { app, deps } = await buildApp({ db, settings });
   if (applied.length) app.log.info({ applied }, 'migrations applied');
-  const demo = settings.demo.enabled ? await ensureDemo(db, settings, app.log) : null;
+  const demo = settings.demo.enabled ? await ensureDemo(db, settings, app.log, deps.jobs) : null;
 
   let closing = false;
   const shutdown = async (signal: string) => {
