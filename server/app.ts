@@ -142,6 +142,10 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
   });
 
   app.setNotFoundHandler((req, reply) => {
+    // The rep's field app (P10) is its own light page under /m/; everything else is the main app.
+    if (!req.url.startsWith('/api/') && req.method === 'GET' && /^\/m(\/|$|\?)/.test(req.url) && fs.existsSync(path.join(WEB_DIST, 'm', 'index.html'))) {
+      return reply.type('text/html').sendFile('m/index.html', WEB_DIST);
+    }
     if (!req.url.startsWith('/api/') && req.method === 'GET' && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
       return reply.type('text/html').sendFile('index.html', WEB_DIST);
     }

@@ -12,6 +12,7 @@
 // detectors can be tested against known answers.
 import { makeCreditCode, orgCodeCheckChar, CREDIT_CODE_CHARSET } from '../modules/customers/identity.js';
 import { createRng, type Rng } from './rng.js';
+import { isWorkingDay, localDate, TZ_OFFSET_MS as TZ_OFFSET, workingDays } from '../platform/calendar.js';
 import {
   BRAND_CHARS,
   BUILDINGS,
@@ -20,7 +21,6 @@ import {
   DEAL_SIZE,
   DEPARTMENTS,
   GIVEN_NAMES,
-  HOLIDAYS,
   INDUSTRIES,
   MACRO_REGIONS,
   NOTE_PARTS,
@@ -232,8 +232,6 @@ export interface DemoStream {
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-/** Asia/Shanghai has no daylight saving: local time is always UTC+8. */
-const TZ_OFFSET = 8 * 3_600_000;
 const REPS_PER_TEAM = 10;
 const REPS_PER_REGION = 40;
 const PERSON_SHARE = 0.08;
@@ -859,13 +857,6 @@ function visitNote(rng: Rng, purpose: string, c: DemoCustomer, opp: DemoOpportun
   return [...new Set(parts)].join('，') + '。';
 }
 
-// ── Calendar (Asia/Shanghai) ──────────────────────────────────────────────────────────────
-
-/** YYYY-MM-DD of an instant in Asia/Shanghai. */
-export function localDate(d: Date): string {
-  return new Date(d.getTime() + TZ_OFFSET).toISOString().slice(0, 10);
-}
-
 /** The same local wall-clock time `months` calendar months away (day clamped to the month's end). */
 function addMonthsLocal(d: Date, months: number): Date {
   const local = new Date(d.getTime() + TZ_OFFSET);
@@ -877,24 +868,4 @@ function addMonthsLocal(d: Date, months: number): Date {
   return new Date(target.getTime() - TZ_OFFSET);
 }
 
-/** Whether a local calendar day is a working day under the State Council calendar (weekends otherwise). */
-export function isWorkingDay(localYmd: string): boolean {
-  const y = Number(localYmd.slice(0, 4));
-  const md = localYmd.slice(5);
-  const cal = HOLIDAYS[y];
-  if (cal?.off.includes(md)) return false;
-  if (cal?.work.includes(md)) return true;
-  const dow = new Date(`${localYmd}T00:00:00Z`).getUTCDay();
-  return dow >= 1 && dow <= 5;
-}
-
-/** Local midnights (as UTC instants) of working days from `from` up to and including the day of `to`. */
-export function* workingDays(from: Date, to: Date): Generator<Date> {
-  let ymd = localDate(from);
-  const last = localDate(to);
-  while (ymd <= last) {
-    if (isWorkingDay(ymd)) yield new Date(Date.parse(`${ymd}T00:00:00Z`) - TZ_OFFSET);
-    const next = new Date(Date.parse(`${ymd}T00:00:00Z`) + DAY);
-    ymd = next.toISOString().slice(0, 10);
-  }
-}
+export { isWorkingDay, localDate, workingDays };

@@ -20,6 +20,10 @@ export interface Settings {
   schedulerEnabled: boolean;
   /** C7: external delivery system's JSON API; unset → the internal delivery calendar. */
   delivery: { apiUrl?: string; apiToken?: string; timeoutMs: number };
+  /** P3: an OpenAI-compatible speech-recognition service (`POST {url}/v1/audio/transcriptions`); unset → typed text is used. */
+  speech: { url?: string; apiKey?: string; model: string; timeoutMs: number };
+  /** P9: signs printed customer QR codes, so a code cannot be made up for a customer id. */
+  qrSecret: string;
 }
 
 const int = (v: string | undefined, d: number) => (v === undefined || v === '' ? d : Number.parseInt(v, 10));
@@ -61,5 +65,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     schedulerEnabled: bool(env.SCHEDULER, true),
     delivery: { apiUrl: env.DELIVERY_API_URL || undefined, apiToken: env.DELIVERY_API_TOKEN || undefined, timeoutMs: int(env.DELIVERY_API_TIMEOUT_MS, 5000) },
+    speech: {
+      url: env.SPEECH_URL || undefined,
+      apiKey: env.SPEECH_API_KEY || undefined,
+      model: env.SPEECH_MODEL ?? 'whisper-1',
+      timeoutMs: int(env.SPEECH_TIMEOUT_MS, 30_000),
+    },
+    qrSecret: env.QR_SECRET ?? 'trueline-demo-qr-secret',
   };
 }

@@ -118,8 +118,56 @@ export const POLICIES = {
       admin: { read: 'all', export: 'all' },
       director: { read: 'region', export: 'region' },
       manager: { read: 'team', export: 'team' },
-      rep: { read: 'own', create: 'own', export: 'own' },
+      rep: { read: 'own', create: 'own', update: 'own', export: 'own' },
       bp: { read: 'region' },
+      qa: { read: 'all' },
+    },
+  },
+  // P8: batch fabrication flags on a rep's records. Reps do not see the detectors' findings.
+  ProcessFlag: {
+    scopeFields: { own: 'repId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', run: 'all' },
+      director: { read: 'region' },
+      manager: { read: 'team' },
+      bp: { read: 'region' },
+      qa: { read: 'all' },
+    },
+  },
+  // P6: a rep's daily red/yellow light; the rep sees their own.
+  ProcessLight: {
+    scopeFields: { own: 'repId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', run: 'all' },
+      director: { read: 'region' },
+      manager: { read: 'team' },
+      rep: { read: 'own' },
+      bp: { read: 'region' },
+    },
+  },
+  // P7: blind verification call-backs; QA inspectors record outcomes, managers read their team's.
+  BlindCheck: {
+    scopeFields: { own: 'repId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', update: 'all', run: 'all' },
+      director: { read: 'region' },
+      manager: { read: 'team' },
+      bp: { read: 'region' },
+      qa: { read: 'all', update: 'all' },
+    },
+  },
+  // P11: pilot studies compare groups across teams, so they are company-wide records.
+  PilotStudy: {
+    scopeFields: {},
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', create: 'all', delete: 'all' },
+      director: { read: 'all', create: 'all' },
+      manager: { read: 'all' },
+      bp: { read: 'all' },
       qa: { read: 'all' },
     },
   },

@@ -117,6 +117,44 @@ export const PROCESS_CHECKLISTS = defineConfigKey({
   dualSignoff: true,
 });
 
+const term = z.string().trim().min(1).max(40);
+
+export const PROCESS_COMPETITORS = defineConfigKey({
+  key: 'process.competitors',
+  title: text('竞品词典', 'Competitor dictionary'),
+  description: text(
+    '拍照中识别出的文字与这些竞品名称及别名匹配时，照片标记为竞品资料。',
+    'When text read from a photo matches one of these competitor names or aliases, the photo is tagged as competitor material.',
+  ),
+  schema: z.array(z.object({ name: term, aliases: z.array(term).max(20) }).strict()).max(500),
+  default: [
+    { name: '金蝶', aliases: ['Kingdee', '金蝶云'] },
+    { name: '用友', aliases: ['Yonyou', '用友网络'] },
+    { name: '销售易', aliases: ['Neocrm'] },
+    { name: '纷享销客', aliases: ['Fxiaoke'] },
+    { name: 'Salesforce', aliases: ['赛富时'] },
+  ],
+  dualSignoff: false,
+});
+
+export const PROCESS_NEED_DICTIONARY = defineConfigKey({
+  key: 'process.needDictionary',
+  title: text('需求关键词词典', 'Need keyword dictionary'),
+  description: text(
+    '从语音转写或文字记录中提取客户需求关键词时使用的行业词汇（分词时作为整词），按类别归组。',
+    'Domain terms used when extracting need keywords from transcripts or typed notes (kept whole when segmenting), grouped by category.',
+  ),
+  schema: z.record(z.string().trim().min(1).max(20), z.array(term).max(500)),
+  default: {
+    预算: ['预算', '报价', '价格', '折扣', '付款方式'],
+    交付: ['交付周期', '上线时间', '实施', '培训', '售后服务'],
+    产品: ['数据分析', '移动端', '系统集成', '私有化部署', '权限管理', '报表'],
+    决策: ['决策人', '招标', '采购流程', '审批', '试点'],
+    痛点: ['效率低', '数据不准', '人工录入', '库存积压', '回款慢', '客户流失'],
+  },
+  dualSignoff: false,
+});
+
 // ── C: customers ──────────────────────────────────────────────────────────────────────────
 
 export const CUSTOMERS_FRESHNESS = defineConfigKey({
