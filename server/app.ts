@@ -38,7 +38,14 @@ import { orgRoutes } from './modules/org/routes.js';
 import { customerRoutes } from './modules/customers/routes.js';
 import { duplicateRoutes } from './modules/customers/duplicates/routes.js';
 import { registerDuplicateJobs } from './modules/customers/duplicates/service.js';
-import { registerVisitMergeParticipant } from './modules/process/service.js';
+import { registerVisitMergeParticipant } from './modules/process/history.js';
+import { processRoutes } from './modules/process/routes.js';
+import { registerProcess } from './modules/process/jobs.js';
+import { processLightsRoutes } from './modules/process/lights/routes.js';
+import { registerProcessLights } from './modules/process/lights/service.js';
+import { processBlindRoutes } from './modules/process/blind/routes.js';
+import { registerProcessBlind } from './modules/process/blind/service.js';
+import { processPilotRoutes } from './modules/process/pilot/routes.js';
 import { customerSourceRoutes } from './modules/customers/sources/routes.js';
 import { registerCustomerSources } from './modules/customers/sources/service.js';
 import { pipelineRoutes } from './modules/pipeline/routes.js';
@@ -100,6 +107,9 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
   registerPipeline();
   registerEngagement();
   registerCalibration(deps);
+  registerProcess(deps);
+  registerProcessLights(deps);
+  registerProcessBlind(deps);
 
   app.decorateRequest('locale', 'zh-CN');
   app.addHook('onRequest', async (req, reply) => {
@@ -192,6 +202,10 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
       await pipelineRoutes(api as App, deps);
       await engagementRoutes(api as App, deps);
       await healthRoutes(api as App, deps);
+      await processRoutes(api as App, deps);
+      await processLightsRoutes(api as App, deps);
+      await processBlindRoutes(api as App, deps);
+      await processPilotRoutes(api as App, deps);
       await auditRoutes(api as App, deps);
       await configRoutes(api as App, deps);
       await jobRoutes(api as App, deps);

@@ -6,6 +6,7 @@ import { hashPassword } from '../platform/auth/passwords.js';
 import { loadDemo } from './load.js';
 import { demoModules } from './modules.js';
 import { CALIBRATION_JOB } from '../modules/calibration/service.js';
+import { PROCESS_DETECTORS_JOB, PROCESS_EVALUATE_JOB } from '../modules/process/jobs.js';
 import type { Scheduler } from '../platform/jobs/scheduler.js';
 
 export const DEMO_PASSWORD = 'Trueline#2026';
@@ -24,7 +25,11 @@ export async function ensureDemo(db: Db, settings: Settings, log: FastifyBaseLog
     // This month's calibration cards (C6) before the first request. Run as the job itself, so the
     // run is recorded for this period and the scheduler's catch-up does not build them again.
     const cards = await jobs.runNow(r.tenantId, CALIBRATION_JOB);
-    log.info({ ms: Date.now() - t0, counts: r.counts, calibration: cards.output }, 'demo company created');
+    // The demo's visits are checked by the real engine (P1–P5) and the batch detectors run once
+    // (P8), so flagged visits carry their evidence from the first sign-in.
+    const checked = await jobs.runNow(r.tenantId, PROCESS_EVALUATE_JOB);
+    const detected = await jobs.runNow(r.tenantId, PROCESS_DETECTORS_JOB);
+    log.info({ ms: Date.now() - t0, counts: r.counts, calibration: cards.output, process: { checked: checked.output, detected: detected.output } }, 'demo company created');
   }
   return { created: r.created, logins: r.logins };
 }

@@ -96,3 +96,29 @@ export async function customersInScope(
   const r = await db.query<BriefRow>(`select ${BRIEF} from customers where ${where} order by updated_at desc, id limit $${params.length}`, params);
   return { items: r.rows.map((row) => brief(ability, row)), total: Number(total.rows[0].n) };
 }
+
+/** Where a customer is, for the process module's geofence and QR sheets (P2, P9). No personal fields. */
+export interface CustomerSite {
+  id: string;
+  name: string;
+  tier: string;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  ownerId: string | null;
+  teamId: string | null;
+  regionId: string | null;
+}
+
+export async function customerSites(db: Sql, tenantId: string, ids: readonly string[]): Promise<Map<string, CustomerSite>> {
+  const out = new Map<string, CustomerSite>();
+  if (!ids.length) return out;
+  const r = await db.query<{ id: string; name: string; tier: string; address: string | null; lat: number | null; lng: number | null; owner_id: string | null; team_id: string | null; region_id: string | null }>(
+    `select id, name, tier, address, lat, lng, owner_id, team_id, region_id from customers where tenant_id = $1 and id = any($2::uuid[]) and status = 'active'`,
+    [tenantId, [...new Set(ids)]],
+  );
+  for (const x of r.rows) {
+    out.set(x.id, { id: x.id, name: x.name, tier: x.tier, address: x.address, lat: x.lat, lng: x.lng, ownerId: x.owner_id, teamId: x.team_id, regionId: x.region_id });
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import {
 import { Problem, registerMessages, versionConflict } from '../../platform/http/problem.js';
 import { diff, writeAudit, writeSensitiveRead } from '../../platform/audit/audit.js';
 import * as org from '../org/service.js';
-import * as visits from '../process/service.js';
+import * as visits from '../process/history.js';
 import { checkCreditCode, normaliseMobile } from './identity.js';
 import * as store from './store.js';
 import type { CustomerField, CustomerRow } from './store.js';

@@ -12,7 +12,7 @@ import type { Resource } from '../../platform/access/policies.js';
 import { Problem, registerMessages, versionConflict } from '../../platform/http/problem.js';
 import { diff, writeAudit, writeSensitiveRead } from '../../platform/audit/audit.js';
 import { customerBrief } from '../customers/lookup.js';
-import * as visits from '../process/service.js';
+import * as visits from '../process/history.js';
 import * as org from '../org/service.js';
 import { registerImportTarget, type ImportRow, type ImportSource } from '../customers/import-targets.js';
 import { registerMergeParticipant } from '../customers/merge-participants.js';

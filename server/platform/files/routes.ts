@@ -24,7 +24,7 @@ const Sha = z.object({
 });
 
 /** Maps @fastify/multipart's errors to problems a person can act on. */
-function multipartProblem(e: any, limit: number): Problem | undefined {
+export function multipartProblem(e: any, limit: number): Problem | undefined {
   switch (e?.code) {
     case 'FST_REQ_FILE_TOO_LARGE':
       return tooLarge(limit);

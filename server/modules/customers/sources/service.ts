@@ -18,7 +18,7 @@ import { periods } from '../../../platform/jobs/periods.js';
 import { CUSTOMERS_FRESHNESS } from '../../../platform/config/defaults.js';
 import type { JobDefinition } from '../../../platform/jobs/scheduler.js';
 import * as org from '../../org/service.js';
-import * as visits from '../../process/service.js';
+import * as visits from '../../process/history.js';
 import { checkCreditCode, normaliseMobile } from '../identity.js';
 import * as customers from '../service.js';
 import * as customerStore from '../store.js';

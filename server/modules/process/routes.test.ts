@@ -1,0 +1,296 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, creditCode, makeTenant, signedIn, type TestTenant } from '../../test/harness.js';
+import type { App } from '../../app.js';
+import type { Db } from '../../platform/db/db.js';
+
+let app: App;
+let db: Db;
+// A clock the test moves, so recorded-at times are under the test's control.
+let clock = new Date('2026-11-10T02:00:00Z');
+
+beforeAll(async () => {
+  ({ app, db } = await createTestApp({ now: () => clock }));
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const as = (t: TestTenant, user: string) => signedIn(app, t, user);
+const SITE = { lat: 31.2304, lng: 121.4737 };
+/** A point `m` metres north of the customer. */
+const north = (m: number) => ({ lat: SITE.lat + m / 111_320, lng: SITE.lng });
+const at = (minutes: number) => new Date(clock.getTime() + minutes * 60_000).toISOString();
+let seq = 0;
+
+async function seedCustomer(t: TestTenant, owner = 'rep', over: Record<string, unknown> = {}) {
+  const admin = await as(t, 'admin');
+  const res = await admin.call('POST', '/api/v1/customers', {
+    kind: 'org', name: `过程客户${++seq}有限公司`, creditCode: creditCode(), tier: 'A', stage: 'opportunity', ownerId: t.users[owner].id, ...SITE, ...over,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string };
+}
+
+type Rep = Awaited<ReturnType<typeof as>>;
+
+async function startVisit(rep: Rep, customerId: string, over: Record<string, unknown> = {}) {
+  const id = crypto.randomUUID();
+  const res = await rep.post('/api/v1/process/visits', { id, customerId, purpose: '需求沟通', ...over });
+  expect(res.statusCode, res.body).toBe(201);
+  return id;
+}
+
+function checkIn(rep: Rep, visitId: string, pos: { lat: number; lng: number }, over: Record<string, unknown> = {}, lang = 'zh-CN') {
+  return rep.post(
+    `/api/v1/process/visits/${visitId}/actions`,
+    { id: crypto.randomUUID(), type: 'check_in', occurredAt: at(0), position: { ...pos, accuracyM: 15, datum: 'wgs84' }, ...over },
+    lang,
+  );
+}
+
+const action = (rep: Rep, visitId: string, body: Record<string, unknown>, lang = 'zh-CN') =>
+  rep.post(`/api/v1/process/visits/${visitId}/actions`, { id: crypto.randomUUID(), occurredAt: at(0), fields: {}, ...body }, lang);
+
+const verdict = (visit: any, check: string) => visit.verdicts.find((v: any) => v.check === check);
+
+describe('visits as six atomic actions', () => {
+  it('[P1] a visit recorded action by action shows what is missing and late; each action keeps when it happened and when it was recorded', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id, { plannedAt: at(60) });
+    clock = new Date(clock.getTime() + 60 * 60_000); // the planned hour arrives
+    expect((await checkIn(rep, visitId, north(40))).statusCode).toBe(201);
+    clock = new Date(clock.getTime() + 29 * 3_600_000); // the need is written down 29 h later …
+    // … about a conversation 27 h after the check-in (a new session: the old one expired).
+    const need = await action(await as(t, 'rep'), visitId, { type: 'need_capture', occurredAt: at(-120), fields: { needs: ['报表自动化'], painPoints: ['人工录入'] }, note: '客户希望缩短交付周期，预算在审批中' });
+    expect(need.statusCode, need.body).toBe(201);
+    const v = need.json().visit;
+    expect(v.actions.map((a: any) => a.type)).toEqual(['appointment', 'check_in', 'need_capture']);
+    const n = v.actions.find((a: any) => a.type === 'need_capture');
+    expect(new Date(n.recordedAt).getTime() - new Date(n.occurredAt).getTime()).toBeGreaterThan(0);
+    expect(v.missing.actions).toEqual(['demo', 'objection', 'follow_up']);
+    // need capture 27 h after the check-in breaks the 24 h limit; demo and objection are overdue.
+    expect(v.missing.late.map((l: any) => [l.type, l.state])).toEqual([
+      ['need_capture', 'late'],
+      ['demo', 'overdue'],
+      ['objection', 'overdue'],
+    ]);
+    expect(verdict(v, 'timeliness')).toMatchObject({ outcome: 'warn', ruleVersion: 'actions/1' });
+    // Keywords from the typed note are stored on the need-capture action (P3).
+    expect(n.fields.keywords.map((k: any) => k.term)).toEqual(expect.arrayContaining(['预算', '交付周期']));
+  });
+
+  it('[P1] a correction is a new record pointing at the old one, which is kept', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    const first = await action(rep, visitId, { type: 'objection', fields: { category: '价格', content: '比竞品贵' } });
+    const old = first.json().action.id;
+    const fix = await action(rep, visitId, { type: 'objection', fields: { category: '价格', content: '比竞品贵 30%' }, corrects: old });
+    expect(fix.statusCode, fix.body).toBe(201);
+    const actions = fix.json().visit.actions;
+    expect(actions.find((a: any) => a.id === old)).toMatchObject({ superseded: true });
+    expect(actions.find((a: any) => a.corrects === old)).toMatchObject({ superseded: false, fields: { content: '比竞品贵 30%' } });
+  });
+
+  it('[P1] refuses an action without its required fields, a time in the future and a second check-in, and writes nothing', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    const noContent = await action(rep, visitId, { type: 'objection', fields: { category: '价格' } });
+    expect(noContent.statusCode).toBe(400);
+    expect(noContent.headers['content-type']).toContain('application/problem+json');
+    expect(noContent.json().detail).toContain('异议登记');
+    expect(noContent.json().detail).toContain('content');
+    const en = await action(rep, visitId, { type: 'follow_up', fields: { commitment: '下周发报价' } }, 'en-US');
+    expect(en.json().detail).toContain('Follow-up commitment');
+    const future = await action(rep, visitId, { type: 'demo', occurredAt: at(60 * 24), fields: { solution: '方案A' } });
+    expect(future.statusCode).toBe(400);
+    expect(future.json().code).toBe('time_in_future');
+    expect((await checkIn(rep, visitId, north(10))).statusCode).toBe(201);
+    const again = await checkIn(rep, visitId, north(10));
+    expect(again.statusCode).toBe(409);
+    const v = (await rep.get(`/api/v1/process/visits/${visitId}`)).json();
+    expect(v.actions.map((a: any) => a.type)).toEqual(['check_in']);
+  });
+
+  it('[P1] an action claiming to precede the check-in is kept and shown as out of order', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    await checkIn(rep, visitId, north(10));
+    const early = await action(rep, visitId, { type: 'demo', occurredAt: at(-90), fields: { solution: '演示了移动端' } });
+    expect(early.statusCode).toBe(201);
+    expect(verdict(early.json().visit, 'sequence')).toMatchObject({ outcome: 'warn', numbers: { outOfOrder: [{ type: 'demo', before: 'check_in', minutes: 90 }] } });
+  });
+});
+
+describe('geofenced check-in', () => {
+  it('[P2] rejects a check-in 2 km from the customer as out of range and keeps distance, radius and accuracy as evidence', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const far = await checkIn(rep, await startVisit(rep, c.id), north(2000));
+    expect(far.statusCode).toBe(201);
+    const g = verdict(far.json().visit, 'geofence');
+    expect(g).toMatchObject({ outcome: 'flag', ruleVersion: expect.stringMatching(/^geofence\//), numbers: { status: 'out', radiusM: 300, accuracyM: 15 } });
+    expect(g.numbers.distanceM).toBeGreaterThan(1950);
+    expect(g.numbers.distanceM).toBeLessThan(2050);
+    expect(far.json().visit).toMatchObject({ geofence: 'out', flags: expect.arrayContaining(['geofence']) });
+    const near = await checkIn(rep, await startVisit(rep, c.id), north(80), { occurredAt: at(5) });
+    expect(verdict(near.json().visit, 'geofence')).toMatchObject({ outcome: 'pass', numbers: { status: 'in' } });
+  });
+
+  it('[P2] a GCJ-02 position from a Chinese map SDK is normalised to WGS-84 before the distance is measured', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    // The customer's own position expressed in GCJ-02 is ~500 m off in raw coordinates.
+    const { default: gcoord } = await import('gcoord');
+    const [lng, lat] = gcoord.transform([SITE.lng, SITE.lat], gcoord.WGS84, gcoord.GCJ02);
+    const r = await rep.post(`/api/v1/process/visits/${await startVisit(rep, c.id)}/actions`, {
+      id: crypto.randomUUID(), type: 'check_in', occurredAt: at(0), fields: {}, position: { lat, lng, accuracyM: 10, datum: 'gcj02' },
+    });
+    const g = verdict(r.json().visit, 'geofence');
+    expect(g.outcome).toBe('pass');
+    expect(g.numbers.distanceM).toBeLessThan(20);
+    expect(g.inputs.reported).toMatchObject({ datum: 'gcj02' });
+  });
+
+  it('[P2] flags impossible travel between a rep’s consecutive check-ins', async () => {
+    const t = await makeTenant(db);
+    const shanghai = await seedCustomer(t);
+    const beijing = await seedCustomer(t, 'rep', { lat: 39.9042, lng: 116.4074 });
+    const rep = await as(t, 'rep');
+    await checkIn(rep, await startVisit(rep, shanghai.id), SITE, { occurredAt: at(-60) });
+    const r = await checkIn(rep, await startVisit(rep, beijing.id), { lat: 39.9042, lng: 116.4074 }, { occurredAt: at(0) });
+    const travel = verdict(r.json().visit, 'travel');
+    expect(travel.outcome).toBe('flag');
+    expect(travel.ruleVersion).toMatch(/^travel\//);
+    expect(travel.inputs.maxSpeedKmh).toBe(120);
+  });
+
+  it('[P2] absurd coordinates are refused and change nothing; an accuracy of exactly 0 is recorded and flagged', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    const bad = [{ lat: 95, lng: 121 }, { lat: 31, lng: 200 }, { lat: 'NaN', lng: 121 }, { lat: null, lng: 121 }];
+    for (const p of bad) {
+      const r = await rep.post(`/api/v1/process/visits/${visitId}/actions`, { id: crypto.randomUUID(), type: 'check_in', occurredAt: at(0), position: { ...p, accuracyM: 10 } });
+      expect(r.statusCode, JSON.stringify(p)).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await rep.get(`/api/v1/process/visits/${visitId}`)).json().actions).toEqual([]);
+    const zero = await rep.post(`/api/v1/process/visits/${visitId}/actions`, {
+      id: crypto.randomUUID(), type: 'check_in', occurredAt: at(0), position: { ...SITE, accuracyM: 0 },
+    });
+    expect(zero.statusCode).toBe(201);
+    expect(verdict(zero.json().visit, 'geofence')).toMatchObject({ outcome: 'flag', numbers: { reason: 'accuracy_implausible' } });
+  });
+});
+
+describe('idempotent sends from the field app', () => {
+  it('[P10] a resent visit or action with the same id answers 200 with the stored record and never duplicates; the same id with other content is a conflict', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const other = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = crypto.randomUUID();
+    const body = { id: visitId, customerId: c.id, purpose: '需求沟通' };
+    expect((await rep.post('/api/v1/process/visits', body)).statusCode).toBe(201);
+    const again = await rep.post('/api/v1/process/visits', body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(visitId);
+    expect((await rep.post('/api/v1/process/visits', { ...body, customerId: other.id })).statusCode).toBe(409);
+
+    const a = { id: crypto.randomUUID(), type: 'need_capture', occurredAt: at(0), fields: { needs: ['移动端'] } };
+    expect((await rep.post(`/api/v1/process/visits/${visitId}/actions`, a)).statusCode).toBe(201);
+    const replay = await rep.post(`/api/v1/process/visits/${visitId}/actions`, a);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json().action.id).toBe(a.id);
+    expect((await rep.post(`/api/v1/process/visits/${visitId}/actions`, { ...a, type: 'demo', fields: { solution: 'x' } })).statusCode).toBe(409);
+    expect((await rep.get(`/api/v1/process/visits/${visitId}`)).json().actions).toHaveLength(1);
+  });
+});
+
+describe('compliance checklists', () => {
+  it('[P5] a KA visit without a legal review note is not compliant, says what is missing and does not count; adding it makes it count', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t, 'rep', { tier: 'KA' });
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    await checkIn(rep, visitId, north(10));
+    const need = await action(rep, visitId, { type: 'need_capture', fields: { needs: ['数据分析'], painPoints: ['库存积压', '回款慢'] } });
+    let v = need.json().visit;
+    expect(v.compliant).toBe(false);
+    expect(v.counts).toBe(false);
+    expect(v.missing.checklist.map((i: any) => i.item)).toEqual(['proposalScreenshots', 'legalReviewNotes']);
+    expect(verdict(v, 'compliance')).toMatchObject({ outcome: 'warn', inputs: { tier: 'KA' } });
+    // A screenshot of the custom proposal and a legal review note complete the checklist.
+    const { makePhoto } = await import('./test-photos.js');
+    const { multipart } = await import('../../platform/files/test-fixtures.js');
+    const m = multipart({ filename: 'proposal.png', content: await makePhoto({ seed: 7 }) }, { id: crypto.randomUUID(), kind: 'screenshot', claimedAt: at(0) });
+    const up = await app.inject({ method: 'POST', url: `/api/v1/process/visits/${visitId}/media`, payload: m.payload, headers: { ...rep.headers, ...m.headers } });
+    expect(up.statusCode, up.body).toBe(201);
+    v = (await action(rep, visitId, { type: 'demo', fields: { solution: '定制方案', legalReviewNote: '合同条款已由法务审核' } })).json().visit;
+    expect(v).toMatchObject({ compliant: true, counts: true });
+    expect(v.missing.checklist).toEqual([]);
+  });
+});
+
+describe('scan to record', () => {
+  it('[P9] a customer’s printed QR code opens that customer for the rep, and a check-in with it is recorded as a scan', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const other = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const svg = await rep.get(`/api/v1/process/customers/${c.id}/qr.svg`);
+    expect(svg.statusCode).toBe(200);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    expect(svg.body).toContain('<svg');
+    const url = String(svg.headers['x-qr-url']);
+    const code = url.split('/m/c/')[1];
+    const scanned = await rep.get(`/api/v1/process/scan/${code}`);
+    expect(scanned.statusCode).toBe(200);
+    expect(scanned.json()).toMatchObject({ customer: { id: c.id, lat: SITE.lat }, openVisit: null });
+    const visitId = await startVisit(rep, c.id);
+    expect((await rep.get(`/api/v1/process/scan/${code}`)).json().openVisit).toMatchObject({ id: visitId });
+    const r = await checkIn(rep, visitId, north(20), { via: 'qr', code });
+    expect(r.json().visit.checkinSource).toBe('qr');
+    // A made-up code, or another customer's code, is refused.
+    expect((await rep.get(`/api/v1/process/scan/${c.id}.AAAAAAAAAAAA`)).statusCode).toBe(404);
+    const otherCode = String((await rep.get(`/api/v1/process/customers/${other.id}/qr.svg`)).headers['x-qr-url']).split('/m/c/')[1];
+    const mismatch = await checkIn(rep, await startVisit(rep, c.id), north(20), { via: 'qr', code: otherCode });
+    expect(mismatch.statusCode).toBe(400);
+    expect(mismatch.json().code).toBe('qr_mismatch');
+  });
+});
+
+describe('access to visits', () => {
+  it('[P1] a manager reads the team’s visits; another rep, another team’s manager and a foreign tenant see nothing; marketing is refused', async () => {
+    const t = await makeTenant(db);
+    const foreign = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    await checkIn(rep, visitId, north(2000));
+    const manager = await as(t, 'manager');
+    expect((await manager.get(`/api/v1/process/visits/${visitId}`)).statusCode).toBe(200);
+    const flagged = (await manager.get('/api/v1/process/visits?flagged=1')).json();
+    expect(flagged.items.map((v: any) => v.id)).toContain(visitId);
+    expect((await (await as(t, 'manager2')).get(`/api/v1/process/visits/${visitId}`)).statusCode).toBe(404);
+    expect((await (await as(t, 'rep2')).get(`/api/v1/process/visits/${visitId}`)).statusCode).toBe(404);
+    const rep2Action = await action(await as(t, 'rep2'), visitId, { type: 'demo', fields: { solution: 'x' } });
+    expect(rep2Action.statusCode).toBe(404);
+    expect((await (await as(t, 'marketing')).get(`/api/v1/process/visits/${visitId}`)).statusCode).toBe(403);
+    expect((await (await as(foreign, 'admin')).get(`/api/v1/process/visits/${visitId}`)).statusCode).toBe(404);
+    // A manager reads but does not record visits.
+    expect((await manager.post('/api/v1/process/visits', { id: crypto.randomUUID(), customerId: c.id, purpose: 'x' })).statusCode).toBe(403);
+  });
+});
