@@ -7,7 +7,7 @@ import { PROCESS_COMPETITORS, PROCESS_NEED_DICTIONARY } from '../../platform/con
 import { evaluateVisit, loadEvalRules } from './evaluate.js';
 import { extractNeeds } from './keywords.js';
 import { competitorTags, recognise } from './ocr.js';
-import { transcribe } from './speech.js';
+import { speechFileName, transcribe } from './speech.js';
 import * as store from './store.js';
 
 type AnalysisDeps = Pick<Deps, 'db' | 'config' | 'files' | 'settings' | 'now' | 'log'>;
@@ -26,7 +26,7 @@ export async function analyseMedia(deps: AnalysisDeps, tenantId: string, mediaId
   try {
     if (!buffer) throw new Error('file content missing');
     if (m.kind === 'voice') {
-      const r = await transcribe(deps.settings.speech, { buffer, mime: m.mime, fileName: `${m.id}.${m.mime.split('/')[1] ?? 'audio'}` });
+      const r = await transcribe(deps.settings.speech, { buffer, mime: m.mime, fileName: speechFileName(undefined, m.mime) });
       if ('text' in r) {
         transcript = r.text;
         const need = (await store.actionsOfVisits(db, tenantId, [m.visit_id])).find((a) => a.type === 'need_capture' && !a.superseded);

@@ -83,13 +83,16 @@ export async function evaluateVisit(tx: Sql, r: EvalRules, tenantId: string, vis
 
   for (const m of media) {
     if (m.kind === 'voice') continue;
-    const exif = (m.exif ?? {}) as { takenAt?: string | null; lat?: number | null; lng?: number | null };
+    // A screenshot of a proposal has no camera EXIF to check; only reuse and competitor text apply.
+    const camera = m.kind === 'photo';
+    const exif = (m.exif ?? {}) as { takenAt?: string | null; lat?: number | null; lng?: number | null; gpsAccuracyM?: number | null; assumedOffset?: boolean };
     const takenAt = exif.takenAt ? new Date(exif.takenAt) : null;
-    const t = photoTimeVerdict({ exifTakenAt: takenAt, claimedAt: m.claimed_at, uploadedAt: m.created_at, toleranceMin: PHOTO_TOLERANCE_MIN });
-    push('photo_time', PHOTO_TIME_RULE, t, { media: m.id });
+    const t = photoTimeVerdict({ exifTakenAt: takenAt, claimedAt: m.claimed_at, uploadedAt: m.created_at, toleranceMin: PHOTO_TOLERANCE_MIN, assumedOffset: exif.assumedOffset });
+    if (camera) push('photo_time', PHOTO_TIME_RULE, t, { media: m.id });
     const place = site && site.lat !== null && site.lng !== null ? { lat: site.lat, lng: site.lng } : null;
-    const p = photoPlaceVerdict({ exifLat: exif.lat ?? null, exifLng: exif.lng ?? null, site: place, radiusM: geofence.radiusM });
-    push('photo_place', PHOTO_PLACE_RULE, p, { media: m.id });
+    const claimed = m.claimed_lat !== null && m.claimed_lng !== null ? { lat: m.claimed_lat, lng: m.claimed_lng } : null;
+    const p = photoPlaceVerdict({ exifLat: exif.lat ?? null, exifLng: exif.lng ?? null, exifAccuracyM: exif.gpsAccuracyM ?? null, site: place, claimed, radiusM: geofence.radiusM });
+    if (camera) push('photo_place', PHOTO_PLACE_RULE, p, { media: m.id });
     if (m.dhash) {
       const candidates = await store.photosSharingBands(tx, tenantId, hashBands(m.dhash), visitId);
       const r = photoReuseVerdict(candidates.map((c) => ({ mediaId: c.id, visitId: c.visit_id, dhash: c.dhash })), m.dhash);

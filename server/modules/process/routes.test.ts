@@ -294,3 +294,113 @@ describe('access to visits', () => {
     expect((await manager.post('/api/v1/process/visits', { id: crypto.randomUUID(), customerId: c.id, purpose: 'x' })).statusCode).toBe(403);
   });
 });
+
+describe('photo evidence', () => {
+  async function upload(rep: Rep, visitId: string, content: Buffer, fields: Record<string, string>, filename = 'site.jpg') {
+    const { multipart } = await import('../../platform/files/test-fixtures.js');
+    const m = multipart({ filename, content, type: 'image/jpeg' }, { id: crypto.randomUUID(), kind: 'photo', claimedAt: at(0), ...fields });
+    return app.inject({ method: 'POST', url: `/api/v1/process/visits/${visitId}/media`, payload: m.payload, headers: { ...rep.headers, ...m.headers } });
+  }
+
+  it('[P4] a text file named .jpg is refused and nothing is stored; a photo whose EXIF time and place disagree with the claim is flagged with both', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    const { makePhoto, textNamedJpg } = await import('./test-photos.js');
+    const fake = await upload(rep, visitId, textNamedJpg(), {});
+    expect(fake.statusCode).toBe(415);
+    expect(fake.headers['content-type']).toContain('application/problem+json');
+    expect((await rep.get(`/api/v1/process/visits/${visitId}`)).json().media).toEqual([]);
+    // Taken three days earlier, 5 km away.
+    const photo = await makePhoto({ seed: 41, exif: { takenAt: new Date(clock.getTime() - 3 * 86_400_000), lat: north(5000).lat, lng: SITE.lng } });
+    const r = await upload(rep, visitId, photo, {});
+    expect(r.statusCode, r.body).toBe(201);
+    const v = (await rep.get(`/api/v1/process/visits/${visitId}`)).json();
+    const time = v.verdicts.find((x: any) => x.check === 'photo_time');
+    expect(time).toMatchObject({ outcome: 'flag', ruleVersion: 'photo_time/1', numbers: { reason: 'time_mismatch' } });
+    const place = v.verdicts.find((x: any) => x.check === 'photo_place');
+    expect(place).toMatchObject({ outcome: 'flag', numbers: { reason: 'outside_radius' } });
+    expect(v.media[0].exif.lat).toBeCloseTo(north(5000).lat, 4);
+  });
+
+  it('[P4] the same photo, recompressed, on another visit is flagged as reused and names that visit', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const { makePhoto, recompress } = await import('./test-photos.js');
+    const original = await makePhoto({ seed: 101 });
+    const first = await startVisit(rep, c.id);
+    expect((await upload(rep, first, original, {})).statusCode).toBe(201);
+    const second = await startVisit(rep, c.id);
+    expect((await upload(rep, second, await recompress(original, { width: 480, quality: 60 }), {})).statusCode).toBe(201);
+    const v = (await rep.get(`/api/v1/process/visits/${second}`)).json();
+    const reuse = v.verdicts.find((x: any) => x.check === 'photo_reuse');
+    expect(reuse.outcome).toBe('flag');
+    expect(reuse.numbers.matches.map((m: any) => m.visitId)).toContain(first);
+    expect(v.flags).toContain('photo_reuse');
+    // An unrelated photo is not a reuse.
+    const third = await startVisit(rep, c.id);
+    await upload(rep, third, await makePhoto({ seed: 5 }), {});
+    expect((await rep.get(`/api/v1/process/visits/${third}`)).json().verdicts.find((x: any) => x.check === 'photo_reuse').outcome).toBe('pass');
+  });
+
+  it('[P4] text read from a photo in the background tags competitor material from the configured dictionary', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    const { makeDocumentPhoto } = await import('./test-photos.js');
+    const { analysisIdle } = await import('./analysis.js');
+    expect((await upload(rep, visitId, await makeDocumentPhoto(['金蝶云星空', '年度报价方案']), {})).statusCode).toBe(201);
+    await analysisIdle();
+    const v = (await rep.get(`/api/v1/process/visits/${visitId}`)).json();
+    expect(v.media[0].ocrText).toContain('金蝶');
+    expect(v.media[0].tags).toEqual(['金蝶']);
+    expect(v.verdicts.find((x: any) => x.check === 'competitor')).toMatchObject({ outcome: 'warn', ruleVersion: 'competitor/1', numbers: { competitors: ['金蝶'] } });
+  });
+});
+
+describe('back-fill and fabrication detection', () => {
+  it('[P8] a rep whose need records are all typed in at 23:58–00:03 is flagged with the records behind it; managers see it, the rep and other tenants do not', async () => {
+    const t = await makeTenant(db);
+    const foreign = await makeTenant(db);
+    const c = await seedCustomer(t);
+    clock = new Date('2026-11-18T15:58:00Z'); // 23:58 in Shanghai
+    const rep = await as(t, 'rep');
+    const ids: string[] = [];
+    const topics = ['仓储', '报表', '移动端', '审批流', '培训', '接口', '预算', '报价', '试点', '售后', '权限', '集成'];
+    for (let i = 0; i < 12; i++) {
+      const visitId = await startVisit(rep, c.id);
+      ids.push(visitId);
+      // Each claims a visit earlier that day (09:00–15:00), written down at midnight.
+      const occurredAt = new Date(Date.parse('2026-11-18T01:00:00Z') + i * 30 * 60_000).toISOString();
+      const r = await action(rep, visitId, { type: 'need_capture', occurredAt, fields: { needs: [topics[i]] }, note: `客户第${i + 1}次沟通${topics[i]}相关问题，约定${i + 2}号回访` });
+      expect(r.statusCode, r.body).toBe(201);
+      clock = new Date(clock.getTime() + 20_000);
+    }
+    expect((await (await as(t, 'manager')).post('/api/v1/process/flags/run', {})).statusCode).toBe(403);
+    const run = await (await as(t, 'admin')).post('/api/v1/process/flags/run', {});
+    expect(run.statusCode, run.body).toBe(200);
+    expect(run.json().status).toBe('succeeded');
+
+    const manager = await as(t, 'manager');
+    const flags = (await manager.get('/api/v1/process/flags')).json();
+    const cluster = flags.items.find((f: any) => f.detector === 'recording_cluster' && f.repId === t.users.rep.id);
+    expect(cluster).toBeDefined();
+    expect(cluster.ruleVersion).toBe('recording_cluster/1');
+    expect([...cluster.visitIds].sort()).toEqual([...ids].sort());
+    expect(cluster.evidence[0]).toHaveProperty('recordedAt');
+    expect(flags.teams[0]).toMatchObject({ reps: 1 });
+
+    const v = (await manager.get(`/api/v1/process/visits/${ids[3]}`)).json();
+    expect(v.flags).toContain('p8.recording_cluster');
+    expect(v.batchFlags.map((f: any) => f.detector)).toContain('recording_cluster');
+    expect((await manager.get('/api/v1/process/visits?check=p8.recording_cluster')).json().items).toHaveLength(12);
+
+    expect((await rep.get('/api/v1/process/flags')).statusCode).toBe(403);
+    expect((await rep.get(`/api/v1/process/visits/${ids[3]}`)).json().batchFlags).toEqual([]);
+    expect((await (await as(foreign, 'admin')).get('/api/v1/process/flags')).json().items).toEqual([]);
+    expect((await (await as(t, 'manager2')).get('/api/v1/process/flags')).json().items).toEqual([]);
+  });
+});

@@ -18,6 +18,7 @@ import { customerBrief, customerSites, type CustomerSite } from '../customers/lo
 import { missingFields, type ActionRules, type ActionType } from './actions.js';
 import { positionProblem, toWgs84, type Datum } from './geofence.js';
 import { dHash, hashBands, readPhotoMeta } from './photos.js';
+import { checkVoiceNote, VOICE_SNIFFED_TYPES } from './voice.js';
 import { evaluateVisit, loadEvalRules } from './evaluate.js';
 import { enqueueAnalysis } from './analysis.js';
 import { extractNeeds } from './keywords.js';
@@ -68,7 +69,6 @@ const SKEW_MS = 5 * 60_000;
 /** Actions a visit has at most one of (a change is a correction). */
 const SINGLE: ReadonlySet<ActionType> = new Set(['appointment', 'check_in']);
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'] as const;
-export const AUDIO_TYPES = ['audio/mpeg', 'audio/mp4', 'audio/x-m4a', 'audio/aac', 'audio/wav', 'audio/x-wav', 'audio/ogg', 'audio/amr', 'audio/webm', 'video/webm'] as const;
 
 export type ProcessDeps = Pick<Deps, 'config' | 'files' | 'settings' | 'now' | 'log'>;
 
@@ -280,10 +280,16 @@ export async function addMedia(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: str
     const a = await store.actionById(db, tenantId, input.actionId);
     if (!a || a.visit_id !== visitId) throw new Problem(400, 'media_action_invalid');
   }
-  const file = await deps.files.save(ctx, { buffer: input.buffer, originalName: input.fileName, allowed: input.kind === 'voice' ? AUDIO_TYPES : IMAGE_TYPES });
+  const file = await deps.files.save(ctx, { buffer: input.buffer, originalName: input.fileName, allowed: input.kind === 'voice' ? VOICE_SNIFFED_TYPES : IMAGE_TYPES });
   let exif: unknown = null;
   let hash: string | null = null;
-  if (input.kind !== 'voice') {
+  let mime = file.mime;
+  if (input.kind === 'voice') {
+    // A phone's recording may arrive in a video container; one with a picture track is not a voice note.
+    const voice = checkVoiceNote(input.buffer, file.mime);
+    if (!voice.ok) throw new Problem(415, 'file_type_not_allowed', { type: file.mime, ext: file.ext, allowed: 'audio/*' });
+    mime = voice.mime;
+  } else {
     exif = await readPhotoMeta(input.buffer);
     hash = await dHash(input.buffer).catch(() => null);
   }
@@ -296,7 +302,7 @@ export async function addMedia(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: str
       repId: ctx.actor.userId!,
       kind: input.kind,
       sha256: file.sha256,
-      mime: file.mime,
+      mime,
       claimedAt: input.claimedAt,
       claimedLat: input.lat ?? null,
       claimedLng: input.lng ?? null,
