@@ -9,6 +9,7 @@ import type { LoadOptions } from './load.js';
 import { duplicatesPattern } from './duplicates.js';
 import { atRiskPattern, engagementWriter } from './engagement.js';
 import { pipelineDemo } from './pipeline.js';
+import { fabricationPattern, processWriter } from './process.js';
 import { sourcesConflictPattern, sourcesWriter } from './sources.js';
 
 export interface DemoWriter {
@@ -17,8 +18,8 @@ export interface DemoWriter {
   writeSlice(tx: Sql, tenantId: string, slice: RepSlice): Promise<void>;
 }
 
-export const DEMO_PATTERNS: DemoPattern[] = [duplicatesPattern, atRiskPattern, sourcesConflictPattern];
-export const DEMO_WRITERS: DemoWriter[] = [engagementWriter, pipelineDemo, sourcesWriter];
+export const DEMO_PATTERNS: DemoPattern[] = [duplicatesPattern, atRiskPattern, sourcesConflictPattern, fabricationPattern];
+export const DEMO_WRITERS: DemoWriter[] = [engagementWriter, pipelineDemo, sourcesWriter, processWriter];
 
 /** The options that plug every registered module into loadDemo. */
 export function demoModules(): Pick<LoadOptions, 'patterns' | 'onSlice'> {

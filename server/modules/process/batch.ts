@@ -7,12 +7,11 @@ import type { Db } from '../../platform/db/db.js';
 import type { Deps } from '../../platform/deps.js';
 import { PROCESS_BACKFILL } from '../../platform/config/defaults.js';
 import { localDate, TZ_OFFSET_MS } from '../../platform/calendar.js';
-import { BACKFILL_LAG_RULE, detectBackfillLags, detectRecordingClusters, RECORDING_CLUSTER_RULE } from './backfill.js';
-import { detectTemplates, TEMPLATE_RULE } from './templates.js';
+import { detectBackfillLags, detectRecordingClusters } from './backfill.js';
+import { detectTemplates } from './templates.js';
 import * as store from './store.js';
 
 export const DETECTORS = ['recording_cluster', 'backfill_lag', 'template'] as const;
-const RULES: Record<(typeof DETECTORS)[number], string> = { recording_cluster: RECORDING_CLUSTER_RULE, backfill_lag: BACKFILL_LAG_RULE, template: TEMPLATE_RULE };
 const DAY = 86_400_000;
 
 export async function runDetectors(db: Db, deps: Pick<Deps, 'config'>, tenantId: string, now: Date, days = 30) {
@@ -35,9 +34,10 @@ export async function runDetectors(db: Db, deps: Pick<Deps, 'config'>, tenantId:
     team_id: f.teamId ?? null,
     region_id: region.get(f.repId) ?? null,
     detector: f.detector,
-    rule_version: RULES[f.detector as (typeof DETECTORS)[number]],
+    rule_version: f.rule,
     numbers: { ...f.numbers, config: cfg },
-    evidence: f.evidence,
+    // Templates keep their groups (the template text and each note's similarity) as evidence.
+    evidence: 'groups' in f ? f.groups.map((g) => ({ template: g.text, size: g.size, minSimilarity: g.minSimilarity, visits: g.visitIds.map((v, i) => ({ visitId: v, similarity: g.similarities[i] })) })) : f.evidence,
     visit_ids: f.visitIds,
   }));
   await db.transaction(async (tx) => {
