@@ -35,9 +35,9 @@ export async function runDetectors(db: Db, deps: Pick<Deps, 'config'>, tenantId:
     region_id: region.get(f.repId) ?? null,
     detector: f.detector,
     rule_version: f.rule,
-    numbers: { ...f.numbers, config: cfg },
-    // Templates keep their groups (the template text and each note's similarity) as evidence.
-    evidence: 'groups' in f ? f.groups.map((g) => ({ template: g.text, size: g.size, minSimilarity: g.minSimilarity, visits: g.visitIds.map((v, i) => ({ visitId: v, similarity: g.similarities[i] })) })) : f.evidence,
+    // Templates also keep each group's template text (evidence rows point at a group by index).
+    numbers: { ...f.numbers, config: cfg, ...('groups' in f ? { templates: f.groups.map((g) => ({ text: g.text, size: g.size })) } : {}) },
+    evidence: f.evidence,
     visit_ids: f.visitIds,
   }));
   await db.transaction(async (tx) => {

@@ -15,7 +15,7 @@ import { localDate, TZ_OFFSET_MS } from '../../platform/calendar.js';
 import type { Before } from '../../platform/db/keyset.js';
 import * as org from '../org/service.js';
 import { customerBrief, customerSites, type CustomerSite } from '../customers/lookup.js';
-import { missingFields, type ActionRules, type ActionType } from './actions.js';
+import { ACTION_TYPES, missingFields, type ActionRules, type ActionType } from './actions.js';
 import { positionProblem, toWgs84, type Datum } from './geofence.js';
 import { dHash, hashBands, readPhotoMeta } from './photos.js';
 import { checkVoiceNote, VOICE_SNIFFED_TYPES } from './voice.js';
@@ -347,7 +347,7 @@ async function presentVisit(db: Sql, deps: Pick<ProcessDeps, 'settings'>, ctx: C
       id: m.id,
       kind: m.kind,
       actionId: m.action_id,
-      url: `/api/files/${m.sha256}`,
+      url: `/api/v1/files/${m.sha256}`,
       mime: m.mime,
       claimedAt: m.claimed_at,
       claimedLat: m.claimed_lat,
@@ -422,16 +422,20 @@ export async function listVisits(db: Db, ctx: Ctx, f: store.VisitFilter, page: {
   const rows = await store.listVisits(db, ctx.actor.tenantId, { sql, params }, f, page.limit + 1, page.before);
   const more = rows.length > page.limit;
   const items = rows.slice(0, page.limit);
-  const [names, sites] = await Promise.all([
+  const [names, sites, actions] = await Promise.all([
     org.namesOf(db, ctx.actor.tenantId, items.map((r) => r.rep_id)),
     customerSites(db, ctx.actor.tenantId, items.map((r) => r.customer_id)),
+    store.actionsOfVisits(db, ctx.actor.tenantId, items.map((r) => r.id)),
   ]);
   const last = items[items.length - 1];
   return {
-    items: items.map((r) => visitSummary(r, names.get(r.rep_id) ?? null, sites.get(r.customer_id))),
+    items: items.map((r) => ({ ...visitSummary(r, names.get(r.rep_id) ?? null, sites.get(r.customer_id)), done: doneTypes(actions, r.id) })),
     next: more && last ? { at: last.occurred_at.toISOString(), id: last.id } : null,
   };
 }
+
+/** The action types a visit has (corrections count once, superseded records not at all), in sequence order. */
+const doneTypes = (actions: readonly ActionRow[], visitId: string) => ACTION_TYPES.filter((t) => actions.some((a) => a.visit_id === visitId && !a.superseded && a.type === t));
 
 /** The start of the actor's local day (Asia/Shanghai) and the next one. */
 function localDay(now: Date) {
@@ -455,8 +459,7 @@ export async function today(db: Db, deps: ProcessDeps, ctx: Ctx) {
     date: localDate(deps.now()),
     items: rows.map((r) => {
       const site = sites.get(r.customer_id);
-      const done = [...new Set(actions.filter((a) => a.visit_id === r.id && !a.superseded).map((a) => a.type))];
-      return { ...visitSummary(r, ctx.actor.displayName, site), address: site?.address ?? null, done };
+      return { ...visitSummary(r, ctx.actor.displayName, site), address: site?.address ?? null, done: doneTypes(actions, r.id) };
     }),
   };
 }
@@ -472,7 +475,7 @@ export async function scan(db: Db, deps: ProcessDeps, ctx: Ctx, code: string) {
   return {
     code,
     customer: { id: brief.id, name: brief.name, tier: brief.tier, stage: brief.stage, address: site.address, lat: site.lat, lng: site.lng },
-    openVisit: open ? { id: open.id, purpose: open.purpose, done: [...new Set(openActions.filter((a) => !a.superseded).map((a) => a.type))] } : null,
+    openVisit: open ? { id: open.id, purpose: open.purpose, done: doneTypes(openActions, open.id) } : null,
   };
 }
 

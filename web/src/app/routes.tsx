@@ -32,6 +32,15 @@ const OutboxPage = lazyPage(() => import('../modules/admin/OutboxPage.js'), 'Out
 const ChannelsPage = lazyPage(() => import('../modules/admin/ChannelsPage.js'), 'ChannelsPage');
 const InboxPage = lazyPage(() => import('../modules/notify/InboxPage.js'), 'InboxPage');
 const TokensPage = lazyPage(() => import('../modules/auth/TokensPage.js'), 'TokensPage');
+const ProcessLayout = lazyPage(() => import('../modules/process/ProcessLayout.js'), 'ProcessLayout');
+const VisitsPage = lazyPage(() => import('../modules/process/VisitsPage.js'), 'VisitsPage');
+const VisitPage = lazyPage(() => import('../modules/process/VisitPage.js'), 'VisitPage');
+const FlagsPage = lazyPage(() => import('../modules/process/FlagsPage.js'), 'FlagsPage');
+const QrSheetPage = lazyPage(() => import('../modules/process/QrSheetPage.js'), 'QrSheetPage');
+// These modules also export constants, so they are loaded without lazyPage's all-components typing.
+const LightsBoardPage = lazy(async () => ({ default: (await import('../modules/process/LightsBoardPage.js')).LightsBoardPage }));
+const BlindChecksPage = lazy(async () => ({ default: (await import('../modules/process/BlindChecksPage.js')).BlindChecksPage }));
+const PilotReportPage = lazy(async () => ({ default: (await import('../modules/process/PilotReportPage.js')).PilotReportPage }));
 
 function Home() {
   const me = useMe();
@@ -69,7 +78,16 @@ export function AppRoutes() {
       >
         <Route index element={<Home />} />
         <Route path="goals" element={<ModuleUnavailable module="goals" />} />
-        <Route path="process" element={<ModuleUnavailable module="process" />} />
+        <Route path="process" element={<ProcessLayout />}>
+          <Route index element={<VisitsPage />} />
+          <Route path="visits/:id" element={<VisitPage />} />
+          <Route path="flags" element={<FlagsPage />} />
+          <Route path="qr" element={<QrSheetPage />} />
+          <Route path="lights" element={<LightsBoardPage />} />
+          <Route path="blind-checks" element={<BlindChecksPage />} />
+          <Route path="pilots" element={<PilotReportPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
         <Route path="forecast" element={<ModuleUnavailable module="forecast" />} />
         <Route path="coaching" element={<ModuleUnavailable module="coaching" />} />
         <Route path="churn" element={<ModuleUnavailable module="churn" />} />
