@@ -152,11 +152,13 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
   });
 
   app.setNotFoundHandler((req, reply) => {
+    // A missing build file is a 404, never the app's HTML (a stale page would run the wrong script).
+    const isAsset = req.url.startsWith('/assets/');
     // The rep's field app (P10) is its own light page under /m/; everything else is the main app.
-    if (!req.url.startsWith('/api/') && req.method === 'GET' && /^\/m(\/|$|\?)/.test(req.url) && fs.existsSync(path.join(WEB_DIST, 'm', 'index.html'))) {
+    if (!isAsset && !req.url.startsWith('/api/') && req.method === 'GET' && /^\/m(\/|$|\?)/.test(req.url) && fs.existsSync(path.join(WEB_DIST, 'm', 'index.html'))) {
       return reply.type('text/html').sendFile('m/index.html', WEB_DIST);
     }
-    if (!req.url.startsWith('/api/') && req.method === 'GET' && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    if (!isAsset && !req.url.startsWith('/api/') && req.method === 'GET' && fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
       return reply.type('text/html').sendFile('index.html', WEB_DIST);
     }
     const p = new Problem(404, 'route_not_found', { method: req.method, url: req.url.split('?')[0] });
@@ -218,7 +220,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
   );
 
   if (fs.existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'], preCompressed: true });
   }
 
   app.addHook('onClose', async () => {

@@ -1,10 +1,10 @@
 // Sign in with company code (tenant slug), username and password; the server's message
 // (wrong password, locked account, rate limit) is shown as it is.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Flex, Form, Input } from 'antd';
 import { LockOutlined, ShopOutlined, UserOutlined } from '@ant-design/icons';
-import { useAuth, type LoginInput } from './auth.js';
+import { FullPageSpin, useAuth, type LoginInput } from './auth.js';
 import { useT } from './lang.js';
 import { appMessages } from './messages.js';
 import { safeNext } from './nav.js';
@@ -29,8 +29,14 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
+  // The field app (/m/) is a separate page: reaching it needs a full page load, not an in-app route.
+  const fieldApp = next === '/m' || next.startsWith('/m/');
 
-  if (me) return <Navigate to={next} replace />;
+  useEffect(() => {
+    if (me && fieldApp) window.location.replace(next);
+  }, [me, fieldApp, next]);
+
+  if (me) return fieldApp ? <FullPageSpin /> : <Navigate to={next} replace />;
 
   const onFinish = async (v: LoginInput) => {
     setBusy(true);
@@ -42,7 +48,8 @@ export function LoginPage() {
       } catch {
         /* not remembered */
       }
-      navigate(next, { replace: true });
+      if (fieldApp) window.location.assign(next);
+      else navigate(next, { replace: true });
     } catch (e) {
       setError(isApiError(e) ? e.detail : e instanceof Error ? e.message : String(e));
     } finally {
