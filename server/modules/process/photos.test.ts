@@ -4,7 +4,6 @@ import {
   dHash,
   hamming,
   hashBands,
-  haversineM,
   PHOTO_DEFAULT_OFFSET,
   PHOTO_PLACE_RULE,
   PHOTO_REUSE_MAX_DISTANCE,
@@ -15,6 +14,7 @@ import {
   photoTimeVerdict,
   readPhotoMeta,
 } from './photos.js';
+import { distanceM } from './geofence.js';
 import { corruptExif, makePhoto, recompress, scrambleExifEntries, textNamedJpg } from './test-photos.js';
 
 // A customer on the Bund, Shanghai (WGS-84), and a visit on 2 Nov 2026 at 09:30 Shanghai time.
@@ -192,7 +192,7 @@ describe('photo verdicts', () => {
     expect(photoPlaceVerdict({ exifLat: far.lat, exifLng: far.lng, site: null, radiusM: 300 })).toMatchObject({ outcome: 'warn', reason: 'site_unknown' });
     // Without a registered site the position claimed with the upload is the reference.
     expect(photoPlaceVerdict({ exifLat: far.lat, exifLng: far.lng, site: null, claimed: SITE, radiusM: 300 })).toMatchObject({ outcome: 'flag', reason: 'outside_radius', inputs: { against: 'claimed' }, numbers: { claimedDistanceM: 2000 } });
-    expect(haversineM({ lat: 31.2304, lng: 121.4737 }, { lat: 39.9087, lng: 116.3975 }) / 1000).toBeCloseTo(1067, -1);
+    expect(distanceM({ lat: 31.2304, lng: 121.4737 }, { lat: 39.9087, lng: 116.3975 }) / 1000).toBeCloseTo(1067, -1);
   });
 
   it('[P4] photo reuse: a near-identical photo on other visits is flagged with those visits and distances, closest first', async () => {

@@ -10,6 +10,7 @@
 import exifr from 'exifr';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
+import { distanceM } from './geofence.js';
 
 export type Outcome = 'pass' | 'warn' | 'flag';
 
@@ -435,17 +436,6 @@ export function photoTimeVerdict(input: { exifTakenAt: Date | null; claimedAt: D
 
 export const PHOTO_PLACE_RULE = 'photo_place/1';
 
-const EARTH_RADIUS_M = 6_371_008.8;
-const RAD = Math.PI / 180;
-
-/** Great-circle (haversine) distance in metres between two WGS-84 points. */
-export function haversineM(a: LatLng, b: LatLng): number {
-  const dLat = (b.lat - a.lat) * RAD;
-  const dLng = (b.lng - a.lng) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 const validPoint = (p: LatLng | null | undefined): p is LatLng =>
   !!p && Number.isFinite(p.lat) && Number.isFinite(p.lng) && Math.abs(p.lat) <= 90 && Math.abs(p.lng) <= 180 && !(Math.abs(p.lat) < 1e-4 && Math.abs(p.lng) < 1e-4);
 
@@ -471,9 +461,9 @@ export function photoPlaceVerdict(input: { exifLat: number | null; exifLng: numb
   const numbers: Record<string, number | null> = { distanceM: null, radiusM, accuracyM: accuracy === null ? null : r1(accuracy), claimedDistanceM: null };
   if (!photo || !Number.isFinite(photo.lat) || !Number.isFinite(photo.lng)) return { outcome: 'warn', reason: 'no_gps', inputs, numbers };
   if (!validPoint(photo)) return { outcome: 'warn', reason: 'gps_invalid', inputs, numbers };
-  if (validPoint(claimed)) numbers.claimedDistanceM = Math.round(haversineM(photo, claimed));
+  if (validPoint(claimed)) numbers.claimedDistanceM = Math.round(distanceM(photo, claimed));
   if (!reference) return { outcome: 'warn', reason: 'site_unknown', inputs, numbers };
-  const d = haversineM(photo, reference);
+  const d = distanceM(photo, reference);
   numbers.distanceM = Math.round(d);
   if (d <= radiusM) return { outcome: 'pass', reason: 'inside_radius', inputs, numbers };
   if (d <= radiusM + (accuracy ?? 0)) return { outcome: 'warn', reason: 'uncertain_accuracy', inputs, numbers };
