@@ -1,4 +1,4 @@
-// P3 through the API: a voice note is stored, transcribed by the configured speech service and its
+// P3/P4 through the API with a small upload limit: a voice note is stored, transcribed by the configured speech service and its
 // need keywords land on the visit's need-capture action. The speech service is played by a real
 // local HTTP server — the one boundary that cannot exist here (no offline Mandarin recogniser).
 import crypto from 'node:crypto';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => speech.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(speech.address() as AddressInfo).port}`;
-  ({ app, db } = await createTestApp({ settings: { speech: { url, model: 'whisper-1', timeoutMs: 5000 } } }));
+  ({ app, db } = await createTestApp({ settings: { speech: { url, model: 'whisper-1', timeoutMs: 5000 }, uploadLimitBytes: 1_000_000 } }));
 });
 afterAll(async () => {
   await app.close();
@@ -96,6 +96,22 @@ describe('voice notes', () => {
     const m = multipart({ filename: 'note.m4a', content: await makePhoto({ seed: 3 }) }, { id: crypto.randomUUID(), kind: 'voice', claimedAt: new Date().toISOString() });
     const up = await app.inject({ method: 'POST', url: `/api/v1/process/visits/${visitId}/media`, payload: m.payload, headers: { ...rep.headers, ...m.headers } });
     expect(up.statusCode).toBe(415);
+    expect((await rep.get(`/api/v1/process/visits/${visitId}`)).json().media).toEqual([]);
+  });
+
+  it('[P4] an upload over the size limit is refused with 413 and nothing is stored', async () => {
+    const t = await makeTenant(db);
+    const rep = await signedIn(app, t, 'rep');
+    const admin = await signedIn(app, t, 'admin');
+    const c = (await admin.post('/api/v1/customers', { kind: 'org', name: '大文件测试有限公司', creditCode: creditCode(), tier: 'B', stage: 'lead', ownerId: t.users.rep.id })).json();
+    const visitId = crypto.randomUUID();
+    await rep.post('/api/v1/process/visits', { id: visitId, customerId: c.id, purpose: '需求沟通' });
+    const { makePhoto } = await import('./test-photos.js');
+    const huge = Buffer.concat([await makePhoto({ seed: 8 }), Buffer.alloc(1_200_000)]);
+    const m = multipart({ filename: 'big.jpg', content: huge, type: 'image/jpeg' }, { id: crypto.randomUUID(), kind: 'photo', claimedAt: new Date().toISOString() });
+    const up = await app.inject({ method: 'POST', url: `/api/v1/process/visits/${visitId}/media`, payload: m.payload, headers: { ...rep.headers, ...m.headers } });
+    expect(up.statusCode).toBe(413);
+    expect(up.json().code).toBe('file_too_large');
     expect((await rep.get(`/api/v1/process/visits/${visitId}`)).json().media).toEqual([]);
   });
 });
