@@ -21,6 +21,7 @@ import { dHash, hashBands, readPhotoMeta } from './photos.js';
 import { checkVoiceNote, VOICE_SNIFFED_TYPES } from './voice.js';
 import { evaluateVisit, loadEvalRules } from './evaluate.js';
 import { enqueueAnalysis } from './analysis.js';
+import { emitActionRecorded } from './facts.js';
 import { extractNeeds } from './keywords.js';
 import { qrCode, qrSvg, qrUrl, verifyQrCode } from './qr.js';
 import * as store from './store.js';
@@ -242,6 +243,9 @@ export async function addAction(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: st
     await evaluateVisit(tx, evalRules, tenantId, visitId);
     await writeAudit(tx, ctx, { action: input.corrects ? 'visit.action.correct' : 'visit.action.create', resource: 'Visit', recordId: visitId, after: { actionId: input.id, type: input.type, corrects: input.corrects ?? null } });
   });
+  await emitActionRecorded({ tenantId, repId: ctx.actor.userId!, visitId, actionId: input.id, type: input.type, occurredAt: input.occurredAt }, (err) =>
+    deps.log.warn({ err, actionId: input.id }, 'action listener failed'),
+  );
   return { replayed: false, ...(await actionResult(db, deps, ctx, visitId, input.id)) };
 }
 
@@ -315,6 +319,9 @@ export async function addMedia(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: str
     await writeAudit(tx, ctx, { action: 'visit.media.create', resource: 'Visit', recordId: visitId, after: { mediaId: input.id, kind: input.kind, sha256: file.sha256 } });
   });
   enqueueAnalysis(tenantId, input.id);
+  await emitActionRecorded({ tenantId, repId: ctx.actor.userId!, visitId, actionId: input.id, type: 'media', occurredAt: input.claimedAt }, (err) =>
+    deps.log.warn({ err, mediaId: input.id }, 'action listener failed'),
+  );
   return { replayed: false, media: (await visitDetail(db, deps, ctx, visitId)).media.find((m) => m.id === input.id)! };
 }
 

@@ -45,7 +45,8 @@ const EXPECTED: Record<Role, string> = {
     Contract.create=all Contract.export=all Contract.read=all Contract.update=all DeliveryCalendar.create=all DeliveryCalendar.read=all DeliveryCalendar.update=all
     CustomerSource.create=all CustomerSource.read=all CustomerSource.update=all
     CalibrationCard.create=all CalibrationCard.read=all
-    ProcessFlag.read=all ProcessFlag.run=all ProcessLight.read=all ProcessLight.run=all BlindCheck.read=all BlindCheck.update=all BlindCheck.run=all PilotStudy.read=all PilotStudy.create=all PilotStudy.delete=all`,
+    ProcessFlag.read=all ProcessFlag.run=all ProcessLight.read=all ProcessLight.run=all BlindCheck.read=all BlindCheck.update=all BlindCheck.run=all PilotStudy.read=all PilotStudy.create=all PilotStudy.delete=all
+    GoalTarget.create=all GoalTarget.delete=all GoalTarget.read=all GoalTarget.run=all GoalTarget.update=all WeeklyCanvas.read=all ValveRequest.approve=all ValveRequest.read=all GoalReport.read=all GoalReport.run=all`,
   director: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.approve=all Config.read=all Config.update=all
     Customer.create=region Customer.export=region Customer.read=region Customer.update=region DuplicateCandidate.read=all DuplicateCandidate.run=all DuplicateCandidate.update=all File.create=all File.read=all Notification.read=own Notification.update=own
     Opportunity.create=region Opportunity.export=region Opportunity.read=region Opportunity.update=region OrgUnit.read=all User.read=region Visit.export=region Visit.read=region
@@ -53,7 +54,8 @@ const EXPECTED: Record<Role, string> = {
     Contract.create=region Contract.export=region Contract.read=region Contract.update=region DeliveryCalendar.read=all
     CustomerSource.create=region CustomerSource.read=region CustomerSource.update=region
     CalibrationCard.read=region CalibrationCard.update=region
-    ProcessFlag.read=region ProcessLight.read=region BlindCheck.read=region PilotStudy.read=all PilotStudy.create=all`,
+    ProcessFlag.read=region ProcessLight.read=region BlindCheck.read=region PilotStudy.read=all PilotStudy.create=all
+    GoalTarget.create=region GoalTarget.read=region GoalTarget.update=region WeeklyCanvas.read=region ValveRequest.approve=region ValveRequest.read=region GoalReport.read=region`,
   manager: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.read=all Customer.create=team Customer.export=team Customer.read=team Customer.update=team DuplicateCandidate.read=all DuplicateCandidate.run=all DuplicateCandidate.update=all
     File.create=all File.read=all Notification.read=own Notification.update=own Opportunity.create=team Opportunity.export=team Opportunity.read=team Opportunity.update=team
     OrgUnit.read=all User.read=team Visit.export=team Visit.read=team
@@ -61,7 +63,8 @@ const EXPECTED: Record<Role, string> = {
     Contract.create=team Contract.export=team Contract.read=team Contract.update=team DeliveryCalendar.read=all
     CustomerSource.create=team CustomerSource.read=team CustomerSource.update=team
     CalibrationCard.read=team CalibrationCard.update=team
-    ProcessFlag.read=team ProcessLight.read=team BlindCheck.read=team PilotStudy.read=all`,
+    ProcessFlag.read=team ProcessLight.read=team BlindCheck.read=team PilotStudy.read=all
+    GoalTarget.read=team GoalTarget.update=team WeeklyCanvas.read=team WeeklyCanvas.update=team ValveRequest.approve=team ValveRequest.read=team`,
   rep: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.create=own Customer.export=own Customer.read=own Customer.update=own DuplicateCandidate.read=all File.create=all File.read=all
     Notification.read=own Notification.update=own Opportunity.create=own Opportunity.export=own Opportunity.read=own Opportunity.update=own OrgUnit.read=all User.read=own
     Visit.create=own Visit.export=own Visit.read=own Visit.update=own
@@ -69,12 +72,14 @@ const EXPECTED: Record<Role, string> = {
     Contract.create=own Contract.read=own Contract.update=own DeliveryCalendar.read=all
     CustomerSource.create=own CustomerSource.read=own CustomerSource.update=own
     CalibrationCard.read=own CalibrationCard.update=own
-    ProcessLight.read=own`,
+    ProcessLight.read=own
+    GoalTarget.read=own GoalTarget.update=own WeeklyCanvas.create=own WeeklyCanvas.read=own WeeklyCanvas.update=own ValveRequest.create=own ValveRequest.read=own`,
   bp: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.read=all Customer.read=region File.create=all File.read=all Notification.read=own Notification.update=own
     OrgUnit.read=all User.read=region Visit.read=region
     CustomerHealth.read=region
     CustomerSource.read=region
-    ProcessFlag.read=region ProcessLight.read=region BlindCheck.read=region PilotStudy.read=all`,
+    ProcessFlag.read=region ProcessLight.read=region BlindCheck.read=region PilotStudy.read=all
+    GoalTarget.read=region WeeklyCanvas.read=region ValveRequest.read=region GoalReport.read=region`,
   service: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Customer.read=all File.create=all File.read=all Notification.read=own Notification.update=own
     Opportunity.read=all OrgUnit.read=all User.read=own
     ContactActivity.read=all CustomerHealth.read=all Ticket.create=all Ticket.read=all Ticket.update=all Touchpoint.read=all

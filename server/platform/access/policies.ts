@@ -123,6 +123,53 @@ export const POLICIES = {
       qa: { read: 'all' },
     },
   },
+  // G1–G4: a target of a node (rep / team / region / company) and its attainment. Scope fields are
+  // the node's: a company or region target has no rep, so a rep never sees it as their own.
+  GoalTarget: {
+    scopeFields: { own: 'repId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', create: 'all', update: 'all', delete: 'all', run: 'all' },
+      director: { read: 'region', create: 'region', update: 'region' },
+      manager: { read: 'team', update: 'team' },
+      rep: { read: 'own', update: { scope: 'own', fields: ['acceptance', 'acceptanceReason'] } },
+      bp: { read: 'region' },
+    },
+  },
+  // G5: the rep writes the week's three actions; the manager marks support resources.
+  WeeklyCanvas: {
+    scopeFields: { own: 'repId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all' },
+      director: { read: 'region' },
+      manager: { read: 'team', update: { scope: 'team', fields: ['review'] } },
+      rep: { read: 'own', create: 'own', update: { scope: 'own', fields: ['items'] } },
+      bp: { read: 'region' },
+    },
+  },
+  // G6: a rep asks to reset the month's process targets; the manager (or director) decides.
+  ValveRequest: {
+    scopeFields: { own: 'repId', team: 'teamId', region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', approve: 'all' },
+      director: { read: 'region', approve: 'region' },
+      manager: { read: 'team', approve: 'team' },
+      rep: { read: 'own', create: 'own' },
+      bp: { read: 'region' },
+    },
+  },
+  // G8: the monthly goal-health report; a regional director reads their region's.
+  GoalReport: {
+    scopeFields: { region: 'regionId' },
+    sensitive: [],
+    grants: {
+      admin: { read: 'all', run: 'all' },
+      director: { read: 'region' },
+      bp: { read: 'region' },
+    },
+  },
   // P8: batch fabrication flags on a rep's records. Reps do not see the detectors' findings.
   ProcessFlag: {
     scopeFields: { own: 'repId', team: 'teamId', region: 'regionId' },

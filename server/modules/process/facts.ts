@@ -1,0 +1,74 @@
+// The process module's facts for other modules (G2/G7 metrics are computed from actions): the
+// current (not superseded) actions of a period with their visit's compliance, and a hook that
+// tells listeners after an action was committed, so attainment is kept live without a nightly batch.
+import type { Sql } from '../../platform/db/db.js';
+import type { ActionType } from './actions.js';
+
+export interface ActionFact {
+  actionId: string;
+  visitId: string;
+  customerId: string;
+  repId: string;
+  teamId: string | null;
+  regionId: string | null;
+  type: ActionType;
+  occurredAt: Date;
+  fields: Record<string, unknown>;
+  /** The visit's purpose (its visit type). */
+  purpose: string;
+  /** P5: false when the visit fails its checklist; null when no checklist applies. */
+  compliant: boolean | null;
+}
+
+/** Current actions that happened in [from, to), optionally of one rep, oldest first. */
+export async function actionFacts(db: Sql, tenantId: string, f: { from: Date; to: Date; repId?: string }): Promise<ActionFact[]> {
+  const params: unknown[] = [tenantId, f.from, f.to];
+  const rep = f.repId ? `and a.rep_id = $${params.push(f.repId)}` : '';
+  const r = await db.query<{
+    id: string; visit_id: string; customer_id: string; rep_id: string; team_id: string | null; region_id: string | null; type: ActionType;
+    occurred_at: Date; fields: Record<string, unknown>; purpose: string; compliant: boolean | null;
+  }>(
+    `select a.id, a.visit_id, v.customer_id, a.rep_id, v.team_id, v.region_id, a.type, a.occurred_at, a.fields, v.purpose, v.compliant
+       from visit_actions a join visits v on v.tenant_id = a.tenant_id and v.id = a.visit_id
+      where a.tenant_id = $1 and a.occurred_at >= $2 and a.occurred_at < $3 and not a.superseded ${rep}
+      order by a.occurred_at, a.id`,
+    params,
+  );
+  return r.rows.map((x) => ({
+    actionId: x.id, visitId: x.visit_id, customerId: x.customer_id, repId: x.rep_id, teamId: x.team_id, regionId: x.region_id,
+    type: x.type, occurredAt: x.occurred_at, fields: x.fields, purpose: x.purpose, compliant: x.compliant,
+  }));
+}
+
+export interface ActionRecorded {
+  tenantId: string;
+  repId: string;
+  visitId: string;
+  /** The action, or the upload (type 'media': a screenshot can change the visit's compliance). */
+  actionId: string;
+  type: ActionType | 'media';
+  occurredAt: Date;
+}
+
+type Listener = (e: ActionRecorded) => Promise<void> | void;
+const listeners: Listener[] = [];
+
+/** Called after an action's transaction committed (and for actions a correction replaced). */
+export function onActionRecorded(listener: Listener): () => void {
+  listeners.push(listener);
+  return () => {
+    const i = listeners.indexOf(listener);
+    if (i >= 0) listeners.splice(i, 1);
+  };
+}
+
+/** Runs the listeners; a listener's failure is reported to `onError`, never undoes the action. */
+export async function emitActionRecorded(e: ActionRecorded, onError: (err: unknown) => void): Promise<void> {
+  for (const l of listeners) {
+    try {
+      await l(e);
+    } catch (err) {
+      onError(err);
+    }
+  }
+}
