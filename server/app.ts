@@ -41,11 +41,18 @@ import { registerDuplicateJobs } from './modules/customers/duplicates/service.js
 import { registerVisitMergeParticipant } from './modules/process/history.js';
 import { processRoutes } from './modules/process/routes.js';
 import { registerProcess } from './modules/process/jobs.js';
+import { goalsRoutes } from './modules/goals/routes.js';
+import { registerGoals } from './modules/goals/service.js';
 import { processLightsRoutes } from './modules/process/lights/routes.js';
 import { registerProcessLights } from './modules/process/lights/service.js';
 import { processBlindRoutes } from './modules/process/blind/routes.js';
 import { registerProcessBlind } from './modules/process/blind/service.js';
 import { processPilotRoutes } from './modules/process/pilot/routes.js';
+import { goalsCanvasRoutes } from './modules/goals/canvas/routes.js';
+import { goalsValveRoutes, registerGoalsValve } from './modules/goals/valve/routes.js';
+import { goalsReportRoutes, registerGoalsReport } from './modules/goals/report/routes.js';
+import { goalsAllocationRoutes } from './modules/goals/allocation/routes.js';
+import { goalsBoardRoutes } from './modules/goals/board/routes.js';
 import { customerSourceRoutes } from './modules/customers/sources/routes.js';
 import { registerCustomerSources } from './modules/customers/sources/service.js';
 import { pipelineRoutes } from './modules/pipeline/routes.js';
@@ -108,8 +115,11 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
   registerEngagement();
   registerCalibration(deps);
   registerProcess(deps);
+  const unregisterGoals = registerGoals(deps);
   registerProcessLights(deps);
   registerProcessBlind(deps);
+  registerGoalsValve(deps);
+  registerGoalsReport(deps);
 
   app.decorateRequest('locale', 'zh-CN');
   app.addHook('onRequest', async (req, reply) => {
@@ -205,9 +215,15 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
       await engagementRoutes(api as App, deps);
       await healthRoutes(api as App, deps);
       await processRoutes(api as App, deps);
+      await goalsRoutes(api as App, deps);
       await processLightsRoutes(api as App, deps);
       await processBlindRoutes(api as App, deps);
       await processPilotRoutes(api as App, deps);
+      await goalsCanvasRoutes(api as App, deps);
+      await goalsValveRoutes(api as App, deps);
+      await goalsReportRoutes(api as App, deps);
+      await goalsAllocationRoutes(api as App, deps);
+      await goalsBoardRoutes(api as App, deps);
       await auditRoutes(api as App, deps);
       await configRoutes(api as App, deps);
       await jobRoutes(api as App, deps);
@@ -224,6 +240,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: App; deps: De
   }
 
   app.addHook('onClose', async () => {
+    unregisterGoals();
     await deps.jobs.stop();
     await deps.notify.stop();
   });

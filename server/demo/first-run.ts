@@ -7,6 +7,7 @@ import { loadDemo } from './load.js';
 import { demoModules } from './modules.js';
 import { CALIBRATION_JOB } from '../modules/calibration/service.js';
 import { PROCESS_DETECTORS_JOB, PROCESS_EVALUATE_JOB } from '../modules/process/jobs.js';
+import { GOALS_REBUILD_YEAR_JOB } from '../modules/goals/jobs.js';
 import type { Scheduler } from '../platform/jobs/scheduler.js';
 
 export const DEMO_PASSWORD = 'Trueline#2026';
@@ -29,7 +30,9 @@ export async function ensureDemo(db: Db, settings: Settings, log: FastifyBaseLog
     // (P8), so flagged visits carry their evidence from the first sign-in.
     const checked = await jobs.runNow(r.tenantId, PROCESS_EVALUATE_JOB);
     const detected = await jobs.runNow(r.tenantId, PROCESS_DETECTORS_JOB);
-    log.info({ ms: Date.now() - t0, counts: r.counts, calibration: cards.output, process: { checked: checked.output, detected: detected.output } }, 'demo company created');
+    // G1–G4: the year's attainment from the demo's facts (after the visits' compliance is settled).
+    const attainment = await jobs.runNow(r.tenantId, GOALS_REBUILD_YEAR_JOB);
+    log.info({ ms: Date.now() - t0, counts: r.counts, calibration: cards.output, process: { checked: checked.output, detected: detected.output }, goals: attainment.output }, 'demo company created');
   }
   return { created: r.created, logins: r.logins };
 }

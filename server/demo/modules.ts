@@ -11,6 +11,7 @@ import { atRiskPattern, engagementWriter } from './engagement.js';
 import { pipelineDemo } from './pipeline.js';
 import { fabricationPattern, processWriter } from './process.js';
 import { sourcesConflictPattern, sourcesWriter } from './sources.js';
+import { goalsWriter } from './goals.js';
 
 export interface DemoWriter {
   name: string;
@@ -19,7 +20,7 @@ export interface DemoWriter {
 }
 
 export const DEMO_PATTERNS: DemoPattern[] = [duplicatesPattern, atRiskPattern, sourcesConflictPattern, fabricationPattern];
-export const DEMO_WRITERS: DemoWriter[] = [engagementWriter, pipelineDemo, sourcesWriter, processWriter];
+export const DEMO_WRITERS: DemoWriter[] = [engagementWriter, pipelineDemo, sourcesWriter, processWriter, goalsWriter];
 
 /** The options that plug every registered module into loadDemo. */
 export function demoModules(): Pick<LoadOptions, 'patterns' | 'onSlice'> {

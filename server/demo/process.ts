@@ -54,7 +54,7 @@ export const PROCESS_TRUTH = {
 /** Share of reps who fabricate. */
 export const FABRICATING_SHARE = 0.08;
 /** Visits this recent (days before the rep's latest visit) get actions and media. */
-export const ACTION_WINDOW_DAYS = 92;
+export const ACTION_WINDOW_DAYS = 30;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

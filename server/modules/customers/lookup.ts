@@ -122,3 +122,68 @@ export async function customerSites(db: Sql, tenantId: string, ids: readonly str
   }
   return out;
 }
+
+/** G4: a rep's active customers (optionally with one tag), with tier and tags; no personal fields. */
+export async function customersOwnedBy(
+  db: Sql,
+  tenantId: string,
+  ownerId: string,
+  f: { tag?: string; limit: number },
+): Promise<{ id: string; name: string; tier: string; tags: string[]; teamId: string | null; regionId: string | null }[]> {
+  const params: unknown[] = [tenantId, ownerId];
+  const tag = f.tag ? `and $${params.push(f.tag)} = any(tags)` : '';
+  params.push(f.limit);
+  const r = await db.query<{ id: string; name: string; tier: string; tags: string[]; team_id: string | null; region_id: string | null }>(
+    `select id, name, tier, tags, team_id, region_id from customers
+      where tenant_id = $1 and owner_id = $2 and status = 'active' ${tag} order by name, id limit $${params.length}`,
+    params,
+  );
+  return r.rows.map((x) => ({ id: x.id, name: x.name, tier: x.tier, tags: x.tags, teamId: x.team_id, regionId: x.region_id }));
+}
+
+/** G4: one active customer's owner and units (for scoping a drill-down to it). */
+export async function customerOwnerUnits(
+  db: Sql,
+  tenantId: string,
+  id: string,
+): Promise<{ id: string; name: string; tier: string; tags: string[]; ownerId: string | null; teamId: string | null; regionId: string | null } | null> {
+  const r = await db.query<{ id: string; name: string; tier: string; tags: string[]; owner_id: string | null; team_id: string | null; region_id: string | null }>(
+    `select id, name, tier, tags, owner_id, team_id, region_id from customers where tenant_id = $1 and id = $2 and status = 'active'`,
+    [tenantId, id],
+  );
+  const x = r.rows[0];
+  return x ? { id: x.id, name: x.name, tier: x.tier, tags: x.tags, ownerId: x.owner_id, teamId: x.team_id, regionId: x.region_id } : null;
+}
+
+/** G3: active customers counted by owner, tier and lifecycle stage (the allocation assistant's portfolio input). */
+export interface CustomerPortfolioRow {
+  ownerId: string | null;
+  teamId: string | null;
+  regionId: string | null;
+  tier: string;
+  stage: string;
+  n: number;
+}
+
+export async function customerPortfolio(db: Sql, tenantId: string): Promise<CustomerPortfolioRow[]> {
+  const r = await db.query<{ owner_id: string | null; team_id: string | null; region_id: string | null; tier: string; stage: string; n: number }>(
+    `select owner_id, team_id, region_id, tier, stage, count(*)::int as n from customers
+      where tenant_id = $1 and status = 'active' group by owner_id, team_id, region_id, tier, stage`,
+    [tenantId],
+  );
+  return r.rows.map((x) => ({ ownerId: x.owner_id, teamId: x.team_id, regionId: x.region_id, tier: x.tier, stage: x.stage, n: Number(x.n) }));
+}
+
+/**
+ * G2 health metric: new high-potential customers (tier KA or A) per owner, created in [from, to).
+ * Active customers only (a merged duplicate is not a new customer).
+ */
+export async function newHighPotentialByOwner(db: Sql, tenantId: string, from: Date, to: Date): Promise<Map<string, number>> {
+  const r = await db.query<{ owner_id: string; n: string }>(
+    `select owner_id, count(*)::text as n from customers
+      where tenant_id = $1 and status = 'active' and tier in ('KA', 'A') and created_at >= $2 and created_at < $3 and owner_id is not null
+      group by owner_id`,
+    [tenantId, from, to],
+  );
+  return new Map(r.rows.map((x) => [x.owner_id, Number(x.n)]));
+}

@@ -24,7 +24,12 @@ function evaluateJob(maxVisits = 200_000): JobDefinition<{ evaluated: number; co
       for (;;) {
         const ids = await store.unevaluatedVisits(jc.db, jc.tenantId, 500);
         const rules = await loadEvalRules(deps, jc.tenantId);
-        for (const id of ids) await jc.db.transaction((tx) => evaluateVisit(tx, rules, jc.tenantId, id));
+        // 50 visits per transaction: fewer commits, and a short hold on the embedded database.
+        for (let i = 0; i < ids.length; i += 50) {
+          await jc.db.transaction(async (tx) => {
+            for (const id of ids.slice(i, i + 50)) await evaluateVisit(tx, rules, jc.tenantId, id);
+          });
+        }
         evaluated += ids.length;
         if (ids.length < 500) return { evaluated, complete: true };
         if (evaluated >= maxVisits) return { evaluated, complete: false };

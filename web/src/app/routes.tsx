@@ -41,6 +41,14 @@ const QrSheetPage = lazyPage(() => import('../modules/process/QrSheetPage.js'), 
 const LightsBoardPage = lazy(async () => ({ default: (await import('../modules/process/LightsBoardPage.js')).LightsBoardPage }));
 const BlindChecksPage = lazy(async () => ({ default: (await import('../modules/process/BlindChecksPage.js')).BlindChecksPage }));
 const PilotReportPage = lazy(async () => ({ default: (await import('../modules/process/PilotReportPage.js')).PilotReportPage }));
+// Goals (G1–G8): the section layout and its pages.
+const GoalsLayout = lazy(async () => ({ default: (await import('../modules/goals/GoalsLayout.js')).GoalsLayout }));
+const BoardPage = lazyPage(() => import('../modules/goals/BoardPage.js'), 'BoardPage');
+// These modules also export helpers, so they are loaded without lazyPage's all-components typing.
+const AllocationPage = lazy(async () => ({ default: (await import('../modules/goals/AllocationPage.js')).AllocationPage }));
+const CanvasPage = lazy(async () => ({ default: (await import('../modules/goals/CanvasPage.js')).CanvasPage }));
+const ValvePage = lazy(async () => ({ default: (await import('../modules/goals/ValvePage.js')).ValvePage }));
+const ReportPage = lazy(async () => ({ default: (await import('../modules/goals/ReportPage.js')).ReportPage }));
 
 function Home() {
   const me = useMe();
@@ -77,7 +85,15 @@ export function AppRoutes() {
         }
       >
         <Route index element={<Home />} />
-        <Route path="goals" element={<ModuleUnavailable module="goals" />} />
+        <Route path="goals" element={<GoalsLayout />}>
+          <Route index element={<BoardPage />} />
+          <Route path="board" element={<BoardPage />} />
+          <Route path="allocation" element={<AllocationPage />} />
+          <Route path="canvas" element={<CanvasPage />} />
+          <Route path="valve" element={<ValvePage />} />
+          <Route path="report" element={<ReportPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
         <Route path="process" element={<ProcessLayout />}>
           <Route index element={<VisitsPage />} />
           <Route path="visits/:id" element={<VisitPage />} />
