@@ -12,7 +12,7 @@ import { writeAudit } from '../../platform/audit/audit.js';
 import { MetricDefinition } from '../../platform/config/defaults.js';
 import * as org from '../org/service.js';
 import { onActionRecorded } from '../process/facts.js';
-import { HEALTH_METRICS, METRIC_PREFIX, RESULT_METRICS, recomputeDefinition, recomputeRepMonth, type AttainmentDeps } from './attainment.js';
+import { HEALTH_METRICS, METRIC_PREFIX, processMetrics, RESULT_METRICS, recomputeDefinition, recomputeRepMonth, type AttainmentDeps, type ProcessMetric } from './attainment.js';
 import { monthOf } from './metrics.js';
 import { gapOf, monthsIn, parsePeriod, periodRollups, subPeriods, type Period, type PeriodKind } from './tree.js';
 import { registerGoalJobs } from './jobs.js';
@@ -57,10 +57,25 @@ export type GoalsDeps = AttainmentDeps & Pick<Deps, 'log'>;
 /** Live attainment after each action, recomputes after a definition change, and the rebuild job. */
 /** Subscribes the goals module to actions and definition changes; returns the unsubscribe (app close). */
 export function registerGoals(deps: Deps): () => void {
+  // The definitions in force, per tenant, for the live upkeep: read at most once a minute (another
+  // instance's sign-off is seen within that time) and dropped at once when one changes here.
+  const cache = new Map<string, { at: number; defs: Promise<ProcessMetric[]> }>();
+  const definitions = (tenantId: string) => {
+    const hit = cache.get(tenantId);
+    if (hit && Date.now() - hit.at < 60_000) return hit.defs;
+    const defs = processMetrics(deps, tenantId);
+    cache.set(tenantId, { at: Date.now(), defs });
+    defs.catch(() => cache.delete(tenantId));
+    return defs;
+  };
   const offActions = onActionRecorded(async (e) => {
-    await recomputeRepMonth(undefined, deps, e.tenantId, e.repId, monthOf(e.occurredAt));
+    const defs = await definitions(e.tenantId);
+    // An upload can change the visit's compliance; an action counts only if some metric reads its type.
+    const relevant = e.type === 'media' || defs.some((m) => m.def.counts.actionTypes.includes(e.type as never) || m.def.of?.actionTypes.includes(e.type as never));
+    if (relevant) await recomputeRepMonth(undefined, deps, e.tenantId, e.repId, monthOf(e.occurredAt), defs);
   });
   const offConfig = deps.config.onActivated(`${METRIC_PREFIX}*`, async (e) => {
+    cache.delete(e.tenantId);
     await recomputeDefinition(deps, e);
   });
   registerGoalJobs(deps);
