@@ -10,13 +10,13 @@ import { distanceM } from '../modules/process/geofence.js';
 import { streamCompany, type DemoCustomer, type DemoTruth, type DemoVisit, type RepSlice } from './generate.js';
 import { loadDemo } from './load.js';
 import { DEMO_PATTERNS } from './modules.js';
+import { hamming } from '../modules/process/photos.js';
 import {
   ACTION_WINDOW_DAYS,
   BEHAVIOURS,
   fabricationPattern,
   fabricators,
   flipBits,
-  hamming,
   NOTE_TEMPLATES,
   PROCESS_TRUTH,
   processRows,

@@ -35,6 +35,7 @@ import { PRODUCTS } from './data.js';
 import type { DemoCustomer, DemoOrg, DemoPattern, DemoTruth, DemoVisit, RepSlice } from './generate.js';
 import { arrayLiteral } from './load.js';
 import type { DemoWriter } from './modules.js';
+import { hamming, hashBands } from '../modules/process/photos.js';
 import { createRng, type Rng } from './rng.js';
 
 export const FABRICATION_PATTERN = 'process.fabrication';
@@ -362,11 +363,6 @@ export interface ProcessRows {
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 const hex = (rng: Rng, words: number) => Array.from({ length: words }, () => hex8(rng.int(0, 0xffffffff))).join('');
 
-/** The four 16-bit bands of a 64-bit dHash ('0:ab12', '1:…'): photos within Hamming 3 share one. */
-export function dhashBands(dhash: string): string[] {
-  return [0, 1, 2, 3].map((i) => `${i}:${dhash.slice(i * 4, i * 4 + 4)}`);
-}
-
 /** A 64-bit dHash (16 hex) with the given bits (0 = most significant) flipped. */
 export function flipBits(dhash: string, bits: readonly number[]): string {
   let hi = parseInt(dhash.slice(0, 8), 16);
@@ -419,16 +415,6 @@ export function processRows(slice: RepSlice): ProcessRows {
     visitRows(v, c, opps.get(c.id)?.products[0], planted.get(v.id), storefronts, out);
   }
   return out;
-}
-
-const popcount32 = (x: number) => {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-};
-/** Hamming distance of two 64-bit dHashes (16 hex each). */
-export function hamming(a: string, b: string): number {
-  return popcount32(parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) + popcount32(parseInt(a.slice(8, 16), 16) ^ parseInt(b.slice(8, 16), 16));
 }
 
 /** Another photo of a customer's storefront: 5–8 bits from its base hash, ≥ 5 bits from earlier ones. */
@@ -556,7 +542,7 @@ function visitRows(
       claimedLat: v.lat,
       claimedLng: v.lng,
       dhash,
-      dhashBands: dhashBands(dhash),
+      dhashBands: hashBands(dhash),
       createdAt: new Date(R),
     });
   };

@@ -1,8 +1,8 @@
 // 《目标穿透健康度报告》 as PDF (G8): pdfkit with Noto Sans CJK SC, found and registered the same
-// way as the P11 report (process/pilot/pdf.ts cjkFonts: fontconfig, Debian paths, 503 without it).
+// way as the P11 report (platform/pdf.ts: fontconfig, Debian paths, 503 without it).
 import PDFDocument from 'pdfkit';
 import { zonedParts } from '../../../platform/jobs/periods.js';
-import { cjkFonts } from '../../process/pilot/pdf.js';
+import { cjkFonts, registerCjkFonts } from '../../../platform/pdf.js';
 import type { HealthReportData, Rate } from './compute.js';
 
 const pct = (r: Rate) => (r.rate === null ? '—' : `${(Math.round(r.rate * 1000) / 10).toFixed(1)}%`);
@@ -38,8 +38,7 @@ export function renderHealthReportPdf(r: HealthReportData, o: { generatedAt: Dat
     bufferPages: true,
     info: { Title: `目标穿透健康度报告 — ${r.scope.name} ${r.period}`, Author: 'Trueline', Subject: 'Goal-health report (G8)' },
   });
-  doc.registerFont('cjk', f.regular, 'NotoSansCJKsc-Regular');
-  doc.registerFont('cjk-bold', f.bold, f.bold === f.regular ? 'NotoSansCJKsc-Regular' : 'NotoSansCJKsc-Bold');
+  registerCjkFonts(doc, f);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

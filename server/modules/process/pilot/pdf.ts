@@ -1,42 +1,12 @@
 // 《过程数据质量对比报告》 as PDF (P11): pdfkit with Noto Sans CJK SC embedded (subset), so Chinese
 // renders on any reader. The font is found with fontconfig (`fc-match 'Noto Sans CJK SC'`, Debian's
 // fonts-noto-cjk); without it the report refuses with a clear 503 rather than printing empty boxes.
-import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import PDFDocument from 'pdfkit';
-import { Problem, registerMessages } from '../../../platform/http/problem.js';
+import { cjkFonts, registerCjkFonts } from '../../../platform/pdf.js';
 import { zonedParts } from '../../../platform/jobs/periods.js';
 import { METHOD, type Metric } from './compare.js';
 import type { PilotReport } from './service.js';
 
-registerMessages({
-  pdf_font_missing: {
-    'zh-CN': '服务器缺少中文字体（Noto Sans CJK），无法生成 PDF；请安装 fonts-noto-cjk',
-    'en-US': 'The server has no Chinese font (Noto Sans CJK) for the PDF; install fonts-noto-cjk',
-  },
-});
-
-const fonts: { regular?: string; bold?: string } = {};
-
-function findFont(pattern: string, fallbacks: string[]): string | undefined {
-  const candidates: string[] = [];
-  try {
-    const f = execFileSync('fc-match', ['-f', '%{file}', pattern], { encoding: 'utf8', timeout: 5000 }).trim();
-    // fc-match always answers; only a CJK font will do.
-    if (/cjk/i.test(f)) candidates.push(f);
-  } catch {
-    /* no fontconfig: try the Debian paths */
-  }
-  candidates.push(...fallbacks);
-  return candidates.find((f) => fs.existsSync(f));
-}
-
-export function cjkFonts(): { regular: string; bold: string } {
-  fonts.regular ??= findFont('Noto Sans CJK SC', ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc']);
-  fonts.bold ??= findFont('Noto Sans CJK SC:bold', ['/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc', '/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc']) ?? fonts.regular;
-  if (!fonts.regular) throw new Problem(503, 'pdf_font_missing');
-  return { regular: fonts.regular, bold: fonts.bold! };
-}
 
 /** 'YYYY-MM-DD HH:mm' in the tenant's zone. */
 function localTime(iso: string, tz: string): string {
@@ -91,8 +61,7 @@ export function renderPilotPdf(r: PilotReport): Promise<Buffer> {
     bufferPages: true,
     info: { Title: `过程数据质量对比报告 — ${r.study.name}`, Author: 'Trueline', Subject: 'Process data quality comparison (P11)' },
   });
-  doc.registerFont('cjk', f.regular, 'NotoSansCJKsc-Regular');
-  doc.registerFont('cjk-bold', f.bold, f.bold === f.regular ? 'NotoSansCJKsc-Regular' : 'NotoSansCJKsc-Bold');
+  registerCjkFonts(doc, f);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
