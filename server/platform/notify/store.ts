@@ -168,8 +168,10 @@ export async function insertOutbound(
   },
 ): Promise<string | null> {
   const r = await db.query<{ id: string }>(
-    `insert into outbound_messages (tenant_id, id, channel, target, subject, body, html, attachments, dedupe_key, status)
-     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,'pending')
+    // Due from the enqueueing transaction's start, cut to milliseconds: callers compare with a JS
+    // Date, which has no microseconds, and a message must be due for a delivery that starts right after.
+    `insert into outbound_messages (tenant_id, id, channel, target, subject, body, html, attachments, dedupe_key, status, next_attempt_at)
+     values ($1,$2,$3,$4,$5,$6,$7,$8,$9,'pending', date_trunc('milliseconds', now()))
      on conflict (tenant_id, dedupe_key) where dedupe_key is not null do nothing
      returning id`,
     [tenantId, m.id, m.channel, m.target, m.subject, m.body, m.html ?? null, m.attachments?.length ? JSON.stringify(m.attachments) : null, m.dedupeKey ?? null],
