@@ -10,8 +10,13 @@ import type { DemoWriter } from './modules.js';
 import { addWeeks, formatDate, isoWeekOf, parseDate } from '../modules/pipeline/capacity.js';
 
 const DAY = 86_400_000;
-/** Delivery capacity grows with the region's sales force: person-days per week per rep. */
+/**
+ * Delivery capacity grows with the region's sales force: person-days per week per rep with the
+ * default demo's book (50 customers); a rep with a bigger book brings proportionally more, so a
+ * 2,000-rep, 200,000-customer company still fits its deliveries into the calendar.
+ */
 const CAPACITY_PER_REP = 5;
+const BOOK_PER_REP = 50;
 const MIN_CAPACITY = 12;
 /** The next weeks after "now" carry a fraction of that, so the calendar shows weeks near full. */
 const TIGHT_WEEKS = 3;
@@ -25,7 +30,7 @@ interface TenantState {
   booked: Map<string, number>; // `${teamId}|${week}` → load
   capacity: Map<string, number>; // `${teamId}|${week}` → capacity (overrides only)
   weekly: Map<string, number>; // teamId → default weekly capacity so far
-  reps: Map<string, number>; // teamId → reps of its region seen so far
+  reps: Map<string, number>; // teamId → reps of its region seen so far, weighted by their book
   /** Delivery teams that already have a milestone left open past its date (each gets at least one). */
   overdue: Set<string>;
   seq: number;
@@ -67,9 +72,9 @@ async function ensureTeam(tx: Sql, tenantId: string, st: TenantState, slice: Rep
     }
   }
   // Each rep of the region adds delivery capacity (a delivery team sized to its sales force).
-  const reps = (st.reps.get(id) ?? 0) + 1;
+  const reps = (st.reps.get(id) ?? 0) + Math.max(1, slice.customers.length / BOOK_PER_REP);
   st.reps.set(id, reps);
-  const weekly = Math.max(MIN_CAPACITY, reps * CAPACITY_PER_REP);
+  const weekly = Math.max(MIN_CAPACITY, Math.round(reps * CAPACITY_PER_REP));
   st.weekly.set(id, weekly);
   await tx.query('update delivery_teams set weekly_capacity = $3 where tenant_id = $1 and id = $2', [tenantId, id, weekly]);
   const reduced = Math.floor(weekly * TIGHT_SHARE);

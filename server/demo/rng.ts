@@ -63,11 +63,14 @@ export function createRng(seed: number | string): Rng {
 }
 
 function makeRng(seed: number, path: string): Rng {
-  const mix = splitmix32(hash32(path, seed));
-  let a = mix();
-  let b = mix();
-  let c = mix();
-  let d = mix();
+  // 64 bits of seed per stream: two differently based hashes of the path. One 32-bit hash made
+  // streams collide (and repeat each other's UUIDs) once a demo forked a few hundred thousand.
+  const lo = splitmix32(hash32(path, seed));
+  const hi = splitmix32(hash32(path, (seed ^ 0x5bd1e995) >>> 0));
+  let a = lo();
+  let b = lo();
+  let c = hi();
+  let d = hi();
   const u32 = () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
