@@ -2,7 +2,8 @@
 // region, team, rep (with its customers and the activities behind them) and customer — p50/p95 on
 // embedded PGlite and on PostgreSQL. The demo company (its visits and actions are the activity
 // facts) plus synthetic goal_attainment rows (every rep × 11 months × 3 metrics) and targets for
-// every node of the month.
+// every node of the month. Then the time to recompute a year of one metric after its definition
+// changes (G7).
 //   npx tsx bench/goals-board.ts                                 # 120 reps, 6,000 customers, both databases
 //   npx tsx bench/goals-board.ts -- --reps 50 --customers 2000 --db pglite
 // Results are printed and saved as bench/results/goals-board.json.
@@ -21,6 +22,7 @@ import { hashPassword } from '../server/platform/auth/passwords.js';
 import { loadDemo } from '../server/demo/load.js';
 import { DEMO_PATTERNS, DEMO_WRITERS } from '../server/demo/modules.js';
 import { type Row, pct, round, session } from './lib.js';
+import { processMetrics, recomputeDefinition } from '../server/modules/goals/attainment.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -143,7 +145,7 @@ async function measure(kind: 'pglite' | 'postgres'): Promise<{ rows: Row[]; meta
     meta.repCustomers = Number((await db.query(`select count(*)::int as n from customers where tenant_id = $1 and owner_id = $2`, [tenantId, rep.id])).rows[0].n);
 
     t = performance.now();
-    const { app } = await buildApp({ db, settings: { ...loadSettings({ DATA_DIR: dataDir ?? os.tmpdir(), SCHEDULER: 'false' }) }, logger: false, now: () => NOW });
+    const { app, deps } = await buildApp({ db, settings: { ...loadSettings({ DATA_DIR: dataDir ?? os.tmpdir(), SCHEDULER: 'false' }) }, logger: false, now: () => NOW });
     await app.ready();
     meta.appBuildMs = Math.round(performance.now() - t);
     const who = { admin: await session(app, 'admin'), director: await session(app, director.username), manager: await session(app, manager.username), rep: await session(app, rep.username) };
@@ -171,6 +173,14 @@ async function measure(kind: 'pglite' | 'postgres'): Promise<{ rows: Row[]; meta
     }
     const repBoard = (await app.inject({ method: 'GET', url: q({}), headers: who.rep })).json();
     meta.repBoard = { customers: repBoard.customers?.length, actions: repBoard.attribution?.actionTypes?.attainment };
+    // G7 at this scale: a new version of the effective-visits definition recomputes every month
+    // with attainment (Jan–Nov) from the activity facts, with the before/after audit.
+    const def = (await processMetrics(deps, tenantId)).find((m) => m.metric === 'effectiveVisits')!;
+    t = performance.now();
+    const recompute = await recomputeDefinition(deps, {
+      tenantId, key: def.key, version: def.version + 1, value: def.def, previous: null, activatedAt: NOW, actorId: null,
+    });
+    meta.recomputeYear = { metric: 'effectiveVisits', periods: recompute?.periods.length, ms: Math.round(performance.now() - t) };
     meta.rssMb = Math.round(process.memoryUsage().rss / 1_048_576);
     await app.close();
     return { rows, meta };

@@ -178,12 +178,22 @@ export async function customerPortfolio(db: Sql, tenantId: string): Promise<Cust
  * G2 health metric: new high-potential customers (tier KA or A) per owner, created in [from, to).
  * Active customers only (a merged duplicate is not a new customer).
  */
-export async function newHighPotentialByOwner(db: Sql, tenantId: string, from: Date, to: Date): Promise<Map<string, number>> {
+export async function newHighPotentialByOwner(db: Sql, tenantId: string, from: Date, to: Date, customerIds?: readonly string[]): Promise<Map<string, number>> {
+  const params: unknown[] = [tenantId, from, to];
+  const only = customerIds ? `and id = any($${params.push(customerIds)}::uuid[])` : '';
   const r = await db.query<{ owner_id: string; n: string }>(
     `select owner_id, count(*)::text as n from customers
-      where tenant_id = $1 and status = 'active' and tier in ('KA', 'A') and created_at >= $2 and created_at < $3 and owner_id is not null
+      where tenant_id = $1 and status = 'active' and tier in ('KA', 'A') and created_at >= $2 and created_at < $3 and owner_id is not null ${only}
       group by owner_id`,
-    [tenantId, from, to],
+    params,
   );
   return new Map(r.rows.map((x) => [x.owner_id, Number(x.n)]));
+}
+
+/** G4 board filter: the active customers with a tag (optionally only among `within`). */
+export async function customersTagged(db: Sql, tenantId: string, tag: string, within?: readonly string[]): Promise<string[]> {
+  const params: unknown[] = [tenantId, tag];
+  const only = within ? `and id = any($${params.push(within)}::uuid[])` : '';
+  const r = await db.query<{ id: string }>(`select id from customers where tenant_id = $1 and status = 'active' and $2 = any(tags) ${only}`, params);
+  return r.rows.map((x) => x.id);
 }

@@ -107,13 +107,20 @@ export async function recomputeRepMonth(
 
 const dayOf = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
-/** Rows of the built-in result and health metrics of one month. */
-async function builtinRows(db: Sql, tenantId: string, period: string): Promise<store.AttainmentRow[]> {
+/** A customer segment (G4 filters): facts of these customers only; contracts listing this product only. */
+export interface Segment {
+  customerIds: readonly string[];
+  product?: string;
+}
+
+/** Rows of the built-in result and health metrics of one month (optionally of a segment). */
+async function builtinRows(db: Sql, tenantId: string, period: string, segment?: Segment): Promise<store.AttainmentRow[]> {
   const { from, to } = monthRange(period);
+  const contracts = segment && { customerIds: segment.customerIds, product: segment.product };
   const [amounts, highPotential, repurchase] = await Promise.all([
-    signedAmountByOwner(db, tenantId, dayOf(from), dayOf(to)),
-    newHighPotentialByOwner(db, tenantId, from, to),
-    repurchaseByOwner(db, tenantId, dayOf(from), dayOf(to)),
+    signedAmountByOwner(db, tenantId, dayOf(from), dayOf(to), contracts),
+    newHighPotentialByOwner(db, tenantId, from, to, segment?.customerIds),
+    repurchaseByOwner(db, tenantId, dayOf(from), dayOf(to), contracts),
   ]);
   const units = await unitsOf(db, tenantId, [...amounts.keys(), ...highPotential.keys(), ...repurchase.keys()]);
   const base = (repId: string) => ({ period, repId, ...(units.get(repId) ?? { teamId: null, regionId: null }), definitionVersion: BUILTIN_VERSION });
@@ -150,6 +157,34 @@ async function buildPeriodRows(db: Sql, tenantId: string, period: string, defs: 
   const rows = processRows(defs, facts, period, reps, units);
   if (builtins) rows.push(...(await builtinRows(db, tenantId, period)));
   return rows;
+}
+
+/**
+ * G4 filters: one metric's rows for some months computed from a customer segment's facts only
+ * (not stored; the board sums them like goal_attainment). Same rules as the live numbers.
+ */
+export async function segmentRows(deps: AttainmentDeps, tenantId: string, metric: string, months: string[], segment: Segment): Promise<store.AttainmentRow[]> {
+  if (!months.length) return [];
+  const builtin = (RESULT_METRICS as readonly string[]).includes(metric) || (HEALTH_METRICS as readonly string[]).includes(metric);
+  if (builtin) {
+    const rows: store.AttainmentRow[] = [];
+    for (const m of months) rows.push(...(await builtinRows(deps.db, tenantId, m, segment)).filter((r) => r.metric === metric));
+    return rows;
+  }
+  const def = (await processMetrics(deps, tenantId)).find((m) => m.metric === metric);
+  if (!def || !segment.customerIds.length) return [];
+  const facts = await actionFacts(deps.db, tenantId, { from: monthRange(months[0]).from, to: monthRange(months[months.length - 1]).to, customerIds: segment.customerIds });
+  const byMonth = new Map<string, ActionFact[]>();
+  for (const f of facts) {
+    const m = monthOf(f.occurredAt);
+    if (!byMonth.has(m)) byMonth.set(m, []);
+    byMonth.get(m)!.push(f);
+  }
+  const units = await unitsOf(deps.db, tenantId, facts.map((f) => f.repId));
+  return months.flatMap((m) => {
+    const list = byMonth.get(m) ?? [];
+    return processRows([def], list, m, list.map((f) => f.repId), units);
+  });
 }
 
 /** Every month of a year up to `until` (the demo's first start, a manual rebuild). */

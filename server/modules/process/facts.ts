@@ -20,10 +20,15 @@ export interface ActionFact {
   compliant: boolean | null;
 }
 
-/** Current actions that happened in [from, to), optionally of one rep, oldest first. */
-export async function actionFacts(db: Sql, tenantId: string, f: { from: Date; to: Date; repId?: string }): Promise<ActionFact[]> {
+/** Current actions that happened in [from, to), optionally of one rep or at some customers, oldest first. */
+export async function actionFacts(
+  db: Sql,
+  tenantId: string,
+  f: { from: Date; to: Date; repId?: string; customerIds?: readonly string[] },
+): Promise<ActionFact[]> {
   const params: unknown[] = [tenantId, f.from, f.to];
-  const rep = f.repId ? `and a.rep_id = $${params.push(f.repId)}` : '';
+  let rep = f.repId ? `and a.rep_id = $${params.push(f.repId)}` : '';
+  if (f.customerIds) rep += ` and v.customer_id = any($${params.push(f.customerIds)}::uuid[])`;
   const r = await db.query<{
     id: string; visit_id: string; customer_id: string; rep_id: string; team_id: string | null; region_id: string | null; type: ActionType;
     occurred_at: Date; fields: Record<string, unknown>; purpose: string; compliant: boolean | null;

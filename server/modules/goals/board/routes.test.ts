@@ -144,7 +144,9 @@ describe('goals board (G4)', () => {
     ]);
     const tagged = (await dir.get(url({ nodeKind: 'rep', nodeId: t.users.rep.id, tag: '重点' }))).json();
     expect(tagged.customers.map((c: any) => c.id)).toEqual([c1]);
-    expect(tagged.filters.tag).toMatchObject({ value: '重点', honoured: 'customers_only' });
+    // The tag's own attainment (c1's two check-ins), with no target: targets are not set per tag.
+    expect(tagged.node).toMatchObject({ attainment: 2, target: null });
+    expect(tagged.filters.tag).toMatchObject({ value: '重点', honoured: 'yes', customers: 1 });
 
     const cust = (await dir.get(url({ nodeKind: 'customer', nodeId: c1 }))).json();
     expect(cust.path.map((p: any) => p.kind)).toEqual(['region', 'team', 'rep', 'customer']);
@@ -154,12 +156,12 @@ describe('goals board (G4)', () => {
     ]);
     expect(cust.activities.recent).toHaveLength(3);
 
-    // A quarter sums the months; a product line with no targets shows no target, and says so.
+    // A quarter sums the months; a product nobody sells has no customers, no target and nothing attained.
     const q1 = (await dir.get(url({ nodeKind: 'rep', nodeId: t.users.rep.id, period: '2026-Q1' }))).json();
     expect(q1.node.attainment).toBe(25);
     const pl = (await dir.get(url({ productLine: 'SKU-A' }))).json();
-    expect(pl.node.target).toBeNull();
-    expect(pl.filters.productLine.honoured).toBe('targets_only');
+    expect(pl.node).toMatchObject({ target: null, attainment: 0 });
+    expect(pl.filters.productLine).toMatchObject({ honoured: 'yes', customers: 0 });
     expect((await dir.get(url({ period: '2025-03' }))).statusCode).toBe(400);
 
     // Live attainment recomputed from the facts by the goals core: the customers add up to the rep.
@@ -170,6 +172,73 @@ describe('goals board (G4)', () => {
     const liveTeam = (await dir.get(url({ nodeKind: 'team', nodeId: t.teams[0].id }))).json();
     expect(liveTeam.node.attainment).toBe(13);
     expect(liveTeam.children.reduce((s: number, c: any) => s + c.attainment, 0)).toBe(13);
+  });
+
+  it('[G4] a product or tag filter narrows attainment to those customers at every level, against the product’s own targets', async () => {
+    const t = await makeTenant(db);
+    const p = await plan(t);
+    const admin = await signedIn(app, t, 'admin');
+    const { rep, rep3 } = t.users;
+    const a = await makeCustomer(admin, rep, '上海产品筛选甲有限公司');
+    const b = await makeCustomer(admin, rep, '上海产品筛选乙有限公司');
+    const c = await makeCustomer(admin, rep3, '上海产品筛选丙有限公司');
+    await db.query(`update customers set tags = '{重点}' where tenant_id = $1 and id = any($2::uuid[])`, [t.id, [b, c]]);
+    const opportunity = async (customerId: string, owner: TestUser, products: string[]) => {
+      const id = crypto.randomUUID();
+      await db.query(
+        `insert into opportunities (tenant_id, id, customer_id, owner_id, team_id, region_id, name, stage, amount, expected_close, products)
+         values ($1, $2, $3, $4, $5, $6, '筛选测试商机', 'won', 50000, '2026-03-31', $7)`,
+        [t.id, id, customerId, owner.id, owner.teamId, owner.regionId, products],
+      );
+      return id;
+    };
+    const contract = async (customerId: string, owner: TestUser, amount: number, opportunityId: string | null) =>
+      db.query(
+        `insert into contracts (tenant_id, id, customer_id, opportunity_id, number, signed_on, amount, status, owner_id, team_id, region_id)
+         values ($1, $2, $3, $4, $5, '2026-03-12', $6, 'signed', $7, $8, $9)`,
+        [t.id, crypto.randomUUID(), customerId, opportunityId, `HT-${crypto.randomUUID().slice(0, 8)}`, amount, owner.id, owner.teamId, owner.regionId],
+      );
+    const oppA = await opportunity(a, rep, ['TL-BI', 'TL-OA']);
+    await opportunity(c, rep3, ['TL-BI']);
+    await contract(a, rep, 50_000, oppA);
+    await contract(b, rep, 30_000, null);
+    const visit = (customerId: string, who: TestUser, local: string) =>
+      insertVisit(db, t.id, { customerId, rep: who, occurredAt: sh(local), actions: [{ type: 'check_in', occurredAt: sh(local) }] });
+    await visit(a, rep, '2026-03-02T10:00:00');
+    await visit(a, rep, '2026-03-09T10:00:00');
+    await visit(b, rep, '2026-03-04T10:00:00');
+    await visit(c, rep3, '2026-03-05T10:00:00');
+    await visit(c, rep3, '2026-02-05T10:00:00');
+    await target(t, p, 'region', t.regions[0].id, 10, '2026-03', 'TL-BI');
+    await target(t, p, 'region', t.regions[0].id, 99); // the all-products target is not the product's
+
+    const dir = await signedIn(app, t, 'director');
+    const bi = (await dir.get(url({ productLine: 'TL-BI' }))).json();
+    expect(bi.node).toMatchObject({ kind: 'region', attainment: 3, target: 10, gap: 7 });
+    expect(bi.children.map((x: any) => [x.id, x.attainment])).toEqual([
+      [t.teams[0].id, 2],
+      [t.teams[1].id, 1],
+    ]);
+    expect(bi.filters.productLine).toMatchObject({ value: 'TL-BI', honoured: 'yes', customers: 2 });
+    expect(bi.trend.filter((x: any) => x.attainment > 0).map((x: any) => [x.period, x.attainment])).toEqual([
+      ['2026-02', 1],
+      ['2026-03', 3],
+    ]);
+
+    const tagged = (await dir.get(url({ tag: '重点' }))).json();
+    expect(tagged.node).toMatchObject({ attainment: 2, target: null });
+    expect(tagged.children.map((x: any) => x.attainment)).toEqual([1, 1]);
+    expect((await dir.get(url({ tag: '重点', productLine: 'TL-BI' }))).json().node.attainment).toBe(1);
+
+    const repBi = (await dir.get(url({ nodeKind: 'rep', nodeId: rep.id, productLine: 'TL-BI' }))).json();
+    expect(repBi.node.attainment).toBe(2);
+    expect(repBi.customers.map((x: any) => x.id)).toEqual([a]);
+
+    // Amount: only contracts of opportunities listing the product; with a tag, the tagged customers' contracts.
+    const amount = (q: Record<string, string>) => dir.get(url({ metric: 'amount', ...q }));
+    expect((await (await amount({ productLine: 'TL-BI' })).json()).node.attainment).toBe(50_000);
+    expect((await (await amount({ productLine: 'TL-OA' })).json()).node.attainment).toBe(50_000);
+    expect((await (await amount({ tag: '重点' })).json()).node.attainment).toBe(30_000);
   });
 
   it('[G4] a manager cannot open another team, a rep sees only themselves, a foreign tenant sees nothing', async () => {

@@ -9,13 +9,15 @@ import type { Ctx } from '../../../platform/context.js';
 import { defineAbilityFor, requireAbility, subject, type AppAbility } from '../../../platform/access/abilities.js';
 import { Problem } from '../../../platform/http/problem.js';
 import { actionFacts } from '../../process/facts.js';
-import { customerOwnerUnits, customersOwnedBy, customerUnits } from '../../customers/lookup.js';
+import { customerOwnerUnits, customersOwnedBy, customersTagged, customerUnits } from '../../customers/lookup.js';
+import { customersWithProduct } from '../../pipeline/lookup.js';
 import type { Deps } from '../../../platform/deps.js';
-import { processMetrics } from '../attainment.js';
+import { processMetrics, segmentRows, type AttainmentDeps } from '../attainment.js';
 import { evaluateMetric } from '../metrics.js';
 import { tenantTimeZone } from '../../org/service.js';
 import * as store from './store.js';
 import { attribute, type Attribution } from './attribution.js';
+import { sumByMonth, sumRows } from './sums.js';
 
 export type NodeKind = 'company' | 'region' | 'team' | 'rep' | 'customer';
 export interface BoardQuery {
@@ -136,7 +138,14 @@ async function resolve(db: Sql, ctx: Ctx, q: BoardQuery, ab: AppAbility): Promis
   return { node, path: path.filter((p) => canRead(ab, p)) };
 }
 
-export async function board(db: Sql, deps: Pick<Deps, 'config'>, ctx: Ctx, q: BoardQuery) {
+/** The customers a tag / product filter leaves (null: no filter). */
+async function segmentOf(db: Sql, tenantId: string, q: BoardQuery): Promise<string[] | null> {
+  if (!q.tag && !q.productLine) return null;
+  const withProduct = q.productLine ? await customersWithProduct(db, tenantId, q.productLine) : undefined;
+  return q.tag ? customersTagged(db, tenantId, q.tag, withProduct) : withProduct!;
+}
+
+export async function board(db: Sql, deps: Pick<Deps, 'config' | 'now'>, ctx: Ctx, q: BoardQuery) {
   const ab = defineAbilityFor(ctx.actor);
   requireAbility(ab, 'read', 'GoalTarget');
   const tenantId = ctx.actor.tenantId;
@@ -149,12 +158,20 @@ export async function board(db: Sql, deps: Pick<Deps, 'config'>, ctx: Ctx, q: Bo
     n.kind === 'company' ? {} : n.kind === 'region' ? { regionId: n.regionId! } : n.kind === 'team' ? { teamId: n.teamId! } : { repId: n.repId! };
   const targetKind = node.kind === 'customer' ? 'rep' : node.kind;
   const targetId = node.kind === 'customer' ? node.repId : node.id;
-  const targetsOf = (kind: string, ids: (string | null)[], periods = [period]) =>
-    store.targets(db, tenantId, { year: q.year, metric: q.metric, periods, nodeKind: kind, nodeIds: ids, productLine: q.productLine });
+  // A tag has no targets of its own; a product has those set for it (goal_targets.product_line).
+  const targetsOf = async (kind: string, ids: (string | null)[], periods = [period]) =>
+    q.tag ? new Map<string, number>() : store.targets(db, tenantId, { year: q.year, metric: q.metric, periods, nodeKind: kind, nodeIds: ids, productLine: q.productLine });
+
+  // Attainment: goal_attainment, or with a tag / product filter the segment's own numbers computed
+  // from its facts for the year (same rules, not stored).
+  const yearMonths = monthsOf(String(q.year), q.year)!;
+  const segment = await segmentOf(db, tenantId, q);
+  const segmented = segment && (await segmentRows({ db: db as AttainmentDeps['db'], config: deps.config, now: deps.now }, tenantId, q.metric, yearMonths, { customerIds: segment, product: q.productLine }));
+  const sums = (f: store.NodeFilter, groupBy?: store.GroupBy) => (segmented ? sumRows(segmented, months, f, groupBy) : store.attainment(db, tenantId, q.metric, months, f, groupBy));
 
   // The node itself (a customer node shows its rep's target and attainment as context).
   const own = await targetsOf(targetKind, [targetId]);
-  const ownSum = (await store.attainment(db, tenantId, q.metric, months, scopeOf(node)))[0];
+  const ownSum = (await sums(scopeOf(node)))[0];
   const ownTarget = own.get(`${targetId ?? ''}|${period}`) ?? null;
   const out = nodeOut(node, ownTarget, ownSum);
 
@@ -170,11 +187,8 @@ export async function board(db: Sql, deps: Pick<Deps, 'config'>, ctx: Ctx, q: Bo
           : (await store.reps(db, tenantId, { teamId: node.teamId! })).map((u) => ({ kind: 'rep', id: u.id, name: u.name, regionId: u.regionId, teamId: u.teamId, repId: u.id }));
     const visible = list.filter((c) => canRead(ab, c));
     const col = ({ region: 'region_id', team: 'team_id', rep: 'rep_id' } as const)[childKind];
-    const [tmap, sums] = await Promise.all([
-      targetsOf(childKind, visible.map((c) => c.id)),
-      store.attainment(db, tenantId, q.metric, months, scopeOf(node), col),
-    ]);
-    const byKey = new Map(sums.map((s) => [s.key, s]));
+    const [tmap, childSums] = await Promise.all([targetsOf(childKind, visible.map((c) => c.id)), sums(scopeOf(node), col)]);
+    const byKey = new Map(childSums.map((s) => [s.key, s]));
     children = visible.map((c) => nodeOut(c, tmap.get(`${c.id}|${period}`) ?? null, byKey.get(c.id)));
   }
 
@@ -194,19 +208,19 @@ export async function board(db: Sql, deps: Pick<Deps, 'config'>, ctx: Ctx, q: Bo
     const counted = (type: string) => (definition ? definition.countedTypes.includes(type) : null);
     const tz = await tenantTimeZone(db, tenantId);
     const { from, to } = await store.monthBounds(db, months[0], months[months.length - 1], tz);
-    const facts = await actionFacts(db, tenantId, { from, to, repId: node.repId! });
+    const facts = await actionFacts(db, tenantId, { from, to, repId: node.repId!, customerIds: segment ?? undefined });
     const factsBy = new Map<string, typeof facts>();
     for (const f of facts) factsBy.set(f.customerId, [...(factsBy.get(f.customerId) ?? []), f]);
     const metricOf = (list: typeof facts) => (def ? (evaluateMetric(def, list).get(node.repId!) ?? { numerator: 0, denominator: def.kind === 'ratio' ? 0 : null }) : null);
     if (node.kind === 'rep') {
-      const owned = await customersOwnedBy(db, tenantId, node.repId!, { tag: q.tag, limit: CUSTOMER_LIMIT });
+      const inSegment = segment && new Set(segment);
+      const owned = (await customersOwnedBy(db, tenantId, node.repId!, { tag: q.tag, limit: CUSTOMER_LIMIT })).filter((c) => !inSegment || inSegment.has(c.id));
       const list = owned.map((c) => ({ ...c, owned: true }));
-      if (!q.tag) {
-        // Customers the rep worked on without owning them still made (part of) the attainment.
-        const known = new Set(owned.map((c) => c.id));
-        const others = await customerUnits(db, tenantId, [...factsBy.keys()].filter((id) => !known.has(id)));
-        for (const c of others.values()) list.push({ id: c.id, name: c.name, tier: c.tier, tags: [], teamId: c.teamId, regionId: c.regionId, owned: false });
-      }
+      // Customers the rep worked on without owning them still made (part of) the attainment (the
+      // facts are already narrowed to the segment).
+      const known = new Set(owned.map((c) => c.id));
+      const others = await customerUnits(db, tenantId, [...factsBy.keys()].filter((id) => !known.has(id)));
+      for (const c of others.values()) list.push({ id: c.id, name: c.name, tier: c.tier, tags: [], teamId: c.teamId, regionId: c.regionId, owned: false });
       customers = list
         .map((c) => {
           const mine = factsBy.get(c.id) ?? [];
@@ -252,8 +266,10 @@ export async function board(db: Sql, deps: Pick<Deps, 'config'>, ctx: Ctx, q: Bo
   }
 
   // Trend: every month of the year for the node (target of the month when one is set).
-  const yearMonths = monthsOf(String(q.year), q.year)!;
-  const [mt, ms] = await Promise.all([targetsOf(targetKind, [targetId], yearMonths), store.monthly(db, tenantId, q.metric, yearMonths, scopeOf(node))]);
+  const [mt, ms] = await Promise.all([
+    targetsOf(targetKind, [targetId], yearMonths),
+    segmented ? sumByMonth(segmented, yearMonths, scopeOf(node)) : store.monthly(db, tenantId, q.metric, yearMonths, scopeOf(node)),
+  ]);
   const trend = yearMonths.map((m) => ({ period: m, target: mt.get(`${targetId ?? ''}|${m}`) ?? null, attainment: value(ms.get(m)).attainment }));
 
   const childSum = children.reduce((s, c) => s + c.attainment, 0);
@@ -279,17 +295,11 @@ export async function board(db: Sql, deps: Pick<Deps, 'config'>, ctx: Ctx, q: Bo
     trend,
     filters: {
       productLine: q.productLine
-        ? { value: q.productLine, honoured: 'targets_only', note: 'goal_attainment has no product line: targets are those of the product line; attainment is all products' }
+        ? { value: q.productLine, honoured: 'yes', customers: segment!.length, note: 'attainment of customers with an opportunity listing this product (amount: contracts of such opportunities); targets set for this product' }
         : null,
       tag: q.tag
-        ? node.kind === 'rep'
-          ? { value: q.tag, honoured: 'customers_only', note: 'the customer list and its activities carry the tag filter; target and attainment are per rep, not per customer tag' }
-          : { value: q.tag, honoured: 'no', note: 'attainment is kept per rep, not per customer: the tag narrows only the customer level' }
+        ? { value: q.tag, honoured: 'yes', customers: segment!.length, note: 'attainment of the customers with this tag, computed from their facts; no targets are set per tag' }
         : null,
-      amount:
-        q.metric === 'amount'
-          ? { source: 'goal_attainment', note: 'no pipeline lookup (server/modules/pipeline/lookup.ts) yet: amount attainment is read from goal_attainment rows of metric amount' }
-          : null,
     },
   };
 }

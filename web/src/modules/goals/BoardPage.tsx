@@ -172,7 +172,10 @@ export function BoardPage() {
   const b = q.data;
   const n = b.node;
   const childKind: NodeKind | null = n.kind === 'company' ? 'region' : n.kind === 'region' ? 'team' : n.kind === 'team' ? 'rep' : null;
-  const notes = [b.filters.productLine, b.filters.tag, b.filters.amount].filter(Boolean) as { note: string }[];
+  const notes = [
+    b.filters.productLine && t('note.product', { value: b.filters.productLine.value, n: b.filters.productLine.customers }),
+    b.filters.tag && t('note.tag', { value: b.filters.tag.value, n: b.filters.tag.customers }),
+  ].filter(Boolean);
 
   return (
     <div data-testid="goals-board">
@@ -193,7 +196,7 @@ export function BoardPage() {
       />
       {notes.length ? (
         <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="board-filter-notes">
-          {t('filterNote')}: {notes.map((x) => x.note).join('；')}
+          {t('filterNote')}：{notes.join('；')}
         </Typography.Paragraph>
       ) : null}
       <Row gutter={[12, 12]}>

@@ -40,6 +40,8 @@ export interface Attribution {
 export interface FilterNote {
   value: string;
   honoured: string;
+  /** How many customers the filter leaves. */
+  customers: number;
   note: string;
 }
 
@@ -61,7 +63,7 @@ export interface Board {
   activities: { byType: { type: string; count: number; counted: boolean | null }[]; recent: { actionId: string; visitId: string; type: string; occurredAt: string; purpose: string }[] } | null;
   attribution: { children?: Attribution; customers?: Attribution; actionTypes?: Attribution };
   trend: TrendPoint[];
-  filters: { productLine: FilterNote | null; tag: FilterNote | null; amount: { source: string; note: string } | null };
+  filters: { productLine: FilterNote | null; tag: FilterNote | null };
 }
 
 export interface BoardQuery {
