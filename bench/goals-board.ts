@@ -150,7 +150,12 @@ async function measure(kind: 'pglite' | 'postgres'): Promise<{ rows: Row[]; meta
     meta.appBuildMs = Math.round(performance.now() - t);
     const who = { admin: await session(app, 'admin'), director: await session(app, director.username), manager: await session(app, manager.username), rep: await session(app, rep.username) };
     const q = (extra: Record<string, string>) => `/api/v1/goals/board?${new URLSearchParams({ year: String(YEAR), period: MONTH, metric: 'effectiveVisits', ...extra })}`;
-    const cases: [string, keyof typeof who, string][] = [
+    // G4 filters (ADR 0009): the most sold SKU and the key-account tag, computed live from the segment.
+    const sku = (
+      await db.query<{ sku: string }>(`select p as sku from opportunities, unnest(products) p where tenant_id = $1 group by p order by count(*) desc limit 1`, [tenantId])
+    ).rows[0].sku;
+    meta.filters = { sku, tag: '重点客户' };
+    const cases: [string, keyof typeof who, string, number?][] = [
       ['admin: company (month)', 'admin', q({})],
       ['admin: company (year)', 'admin', q({ period: String(YEAR) })],
       ['admin: company (ratio metric, Q4)', 'admin', q({ period: `${YEAR}-Q4`, metric: 'objectionClosureRate' })],
@@ -159,11 +164,14 @@ async function measure(kind: 'pglite' | 'postgres'): Promise<{ rows: Row[]; meta
       ['rep: own node with customers and actions (month)', 'rep', q({})],
       ['rep: own node (year: 11 months of actions)', 'rep', q({ period: String(YEAR) })],
       ['director: customer with its actions (month)', 'director', q({ nodeKind: 'customer', nodeId: customer.id })],
+      ['manager: team, tag filter (month)', 'manager', q({ tag: '重点客户' })],
+      ['director: region, product filter (month)', 'director', q({ productLine: sku })],
+      ['admin: company, product filter (month)', 'admin', q({ productLine: sku }), Math.min(RUNS, 10)],
     ];
     const rows: Row[] = [];
-    for (const [label, user, u] of cases) {
+    for (const [label, user, u, runs = RUNS] of cases) {
       const times: number[] = [];
-      for (let i = 0; i < RUNS + 3; i++) {
+      for (let i = 0; i < runs + 3; i++) {
         const s = performance.now();
         const res = await app.inject({ method: 'GET', url: u, headers: who[user] });
         if (res.statusCode !== 200) throw new Error(`${label}: ${res.statusCode} ${res.body}`);

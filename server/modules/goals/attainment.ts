@@ -160,10 +160,18 @@ async function buildPeriodRows(db: Sql, tenantId: string, period: string, defs: 
 }
 
 /**
- * G4 filters: one metric's rows for some months computed from a customer segment's facts only
+ * G4 filters (ADR 0009): one metric's rows for some months computed from a customer segment's facts only
  * (not stored; the board sums them like goal_attainment). Same rules as the live numbers.
  */
-export async function segmentRows(deps: AttainmentDeps, tenantId: string, metric: string, months: string[], segment: Segment): Promise<store.AttainmentRow[]> {
+export async function segmentRows(
+  deps: AttainmentDeps,
+  tenantId: string,
+  metric: string,
+  months: string[],
+  segment: Segment,
+  /** Only these people's actions (the node's people; contracts are summed per owner anyway). */
+  repIds?: readonly string[],
+): Promise<store.AttainmentRow[]> {
   if (!months.length) return [];
   const builtin = (RESULT_METRICS as readonly string[]).includes(metric) || (HEALTH_METRICS as readonly string[]).includes(metric);
   if (builtin) {
@@ -173,7 +181,9 @@ export async function segmentRows(deps: AttainmentDeps, tenantId: string, metric
   }
   const def = (await processMetrics(deps, tenantId)).find((m) => m.metric === metric);
   if (!def || !segment.customerIds.length) return [];
-  const facts = await actionFacts(deps.db, tenantId, { from: monthRange(months[0]).from, to: monthRange(months[months.length - 1]).to, customerIds: segment.customerIds });
+  // Only the action types the definition looks at (a count of check-ins needs no demos).
+  const types = [...new Set([...def.def.counts.actionTypes, ...(def.def.of?.actionTypes ?? [])])];
+  const facts = await actionFacts(deps.db, tenantId, { from: monthRange(months[0]).from, to: monthRange(months[months.length - 1]).to, customerIds: segment.customerIds, types, repIds });
   const byMonth = new Map<string, ActionFact[]>();
   for (const f of facts) {
     const m = monthOf(f.occurredAt);

@@ -20,15 +20,17 @@ export interface ActionFact {
   compliant: boolean | null;
 }
 
-/** Current actions that happened in [from, to), optionally of one rep or at some customers, oldest first. */
+/** Current actions that happened in [from, to), optionally of one or some reps, at some customers or of some types, oldest first. */
 export async function actionFacts(
   db: Sql,
   tenantId: string,
-  f: { from: Date; to: Date; repId?: string; customerIds?: readonly string[] },
+  f: { from: Date; to: Date; repId?: string; repIds?: readonly string[]; customerIds?: readonly string[]; types?: readonly string[] },
 ): Promise<ActionFact[]> {
   const params: unknown[] = [tenantId, f.from, f.to];
   let rep = f.repId ? `and a.rep_id = $${params.push(f.repId)}` : '';
+  if (f.repIds) rep += ` and a.rep_id = any($${params.push(f.repIds)}::uuid[])`;
   if (f.customerIds) rep += ` and v.customer_id = any($${params.push(f.customerIds)}::uuid[])`;
+  if (f.types) rep += ` and a.type = any($${params.push(f.types)}::text[])`;
   const r = await db.query<{
     id: string; visit_id: string; customer_id: string; rep_id: string; team_id: string | null; region_id: string | null; type: ActionType;
     occurred_at: Date; fields: Record<string, unknown>; purpose: string; compliant: boolean | null;

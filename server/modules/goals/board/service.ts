@@ -166,7 +166,10 @@ export async function board(db: Sql, deps: Pick<Deps, 'config' | 'now'>, ctx: Ct
   // from its facts for the year (same rules, not stored).
   const yearMonths = monthsOf(String(q.year), q.year)!;
   const segment = await segmentOf(db, tenantId, q);
-  const segmented = segment && (await segmentRows({ db: db as AttainmentDeps['db'], config: deps.config, now: deps.now }, tenantId, q.metric, yearMonths, { customerIds: segment, product: q.productLine }));
+  const people = segment && node.kind !== 'company' ? await store.peopleIn(db, tenantId, scopeOf(node)) : undefined;
+  const segmented =
+    segment &&
+    (await segmentRows({ db: db as AttainmentDeps['db'], config: deps.config, now: deps.now }, tenantId, q.metric, yearMonths, { customerIds: segment, product: q.productLine }, people));
   const sums = (f: store.NodeFilter, groupBy?: store.GroupBy) => (segmented ? sumRows(segmented, months, f, groupBy) : store.attainment(db, tenantId, q.metric, months, f, groupBy));
 
   // The node itself (a customer node shows its rep's target and attainment as context).

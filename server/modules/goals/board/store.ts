@@ -40,6 +40,14 @@ export async function reps(db: Sql, tenantId: string, f: { id?: string; teamId?:
   return r.rows.map((x) => ({ id: x.id, name: x.display_name, teamId: x.team_id, regionId: x.region_id }));
 }
 
+/** Everyone in a unit (any role: a manager's own visits count for them too), for narrowing fact reads. */
+export async function peopleIn(db: Sql, tenantId: string, f: NodeFilter): Promise<string[]> {
+  if (f.repId) return [f.repId];
+  const p: unknown[] = [tenantId];
+  const r = await db.query<{ id: string }>(`select id from users where tenant_id = $1 ${where(p, { regionId: f.regionId, teamId: f.teamId })}`, p);
+  return r.rows.map((x) => x.id);
+}
+
 /** Target values of nodes of one kind for one metric and the given periods, keyed `${nodeId}|${period}`. */
 export async function targets(
   db: Sql,
