@@ -10,7 +10,7 @@
 // - values compare as text ('3' matches 3), so a number typed into a form still counts;
 // - `compliantOnly` leaves out actions of visits that failed their checklist (compliant === false;
 //   null = no checklist applies, counted), for the numerator and the denominator alike.
-import type { MetricDefinition } from '../../platform/config/defaults.js';
+import { VISIT_TYPE_FIELD, type MetricDefinition } from '../../platform/config/defaults.js';
 import type { ActionFact } from '../process/facts.js';
 import { TZ_OFFSET_MS } from '../../platform/calendar.js';
 
@@ -22,7 +22,7 @@ export interface RepValue {
   denominator: number | null;
 }
 
-export const VISIT_TYPE_FIELD = 'visitType';
+export { VISIT_TYPE_FIELD };
 
 function fieldOf(fact: ActionFact, key: string): unknown {
   return key === VISIT_TYPE_FIELD ? fact.purpose : fact.fields?.[key];

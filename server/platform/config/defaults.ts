@@ -3,6 +3,7 @@
 // read them with `deps.config.value(tenantId, PROCESS_GEOFENCE)` and so on.
 import { z } from 'zod';
 import { defineConfigFamily, defineConfigKey, type Bilingual } from './registry.js';
+import { registerMessages } from '../http/problem.js';
 
 const int = (min: number, max: number) => z.int().min(min).max(max);
 const pct = z.number().min(0).max(100);
@@ -192,13 +193,43 @@ export const GOALS_HEALTH_REPORT = defineConfigKey({
   dualSignoff: false,
 });
 
+/**
+ * G7: the fields each action type carries (what the field app and the API write), so a metric can
+ * only filter on a field that exists; `visitType` (the visit's purpose) applies to every type.
+ */
+export const ACTION_FIELDS: Record<ActionType, readonly string[]> = {
+  appointment: ['customerId', 'plannedAt', 'purpose'],
+  check_in: ['lat', 'lng', 'accuracyM', 'via', 'position'],
+  need_capture: ['needs', 'painPoints', 'keywords'],
+  demo: ['solution', 'legalReviewNote'],
+  objection: ['category', 'content', 'status'],
+  follow_up: ['commitment', 'dueAt', 'legalReviewNote'],
+};
+export const VISIT_TYPE_FIELD = 'visitType';
+
+registerMessages({
+  metric_unknown_field: {
+    'zh-CN': '字段“{field}”不属于所选动作类型（{types}），可用字段：{allowed}',
+    'en-US': 'Field “{field}” is not a field of the chosen action types ({types}); fields you can use: {allowed}',
+  },
+});
+
 const ActivityFilter = z
   .object({
     actionTypes: z.array(z.enum(ACTION_TYPES)).min(1),
     /** Field → values that count, e.g. { visitType: ['clinical_research'] }; empty = all. */
     where: z.record(ident, z.array(z.union([z.string().max(100), z.number(), z.boolean()])).min(1)).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    // A field none of the chosen action types has would silently count nothing.
+    const allowed = [VISIT_TYPE_FIELD, ...new Set(f.actionTypes.flatMap((t) => ACTION_FIELDS[t]))];
+    for (const field of Object.keys(f.where)) {
+      if (!allowed.includes(field)) {
+        ctx.addIssue({ code: 'custom', message: 'metric_unknown_field', path: ['where', field], field, types: f.actionTypes.join(', '), allowed: allowed.join(', ') } as never);
+      }
+    }
+  });
 
 export const MetricDefinition = z
   .object({

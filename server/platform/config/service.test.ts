@@ -208,6 +208,16 @@ describe('configuration service', () => {
     const listed = await config.list(ctxOf(t, 'admin'));
     const callbacks = listed.find((k) => k.key === 'goals.metrics.callbacks')!;
     expect(callbacks).toMatchObject({ dualSignoff: true, family: 'goals.metrics.', active: null, pending: { version: 1 } });
+    // a field none of the chosen action types has is refused, naming the fields that exist
+    const typo = await config
+      .propose({ ...ctxOf(t, 'director'), locale: 'zh-CN' }, 'goals.metrics.effectiveVisits', { ...fixed, counts: { actionTypes: ['check_in'], where: { visitTyp: ['routine'] } } }, '笔误')
+      .then(
+        () => null,
+        (e: Problem) => e,
+      );
+    expect(typo?.status).toBe(400);
+    expect(JSON.stringify(typo?.params)).toContain('字段“visitTyp”不属于所选动作类型（check_in），可用字段：visitType, lat, lng, accuracyM, via, position');
+    expect((await config.list(ctxOf(t, 'admin'))).find((k) => k.key === 'goals.metrics.effectiveVisits')?.pending).toBeNull();
     // a ratio without its denominator is not a valid definition
     const bad = await refused(
       config.propose(ctxOf(t, 'director'), 'goals.metrics.broken', { title: { 'zh-CN': '坏', 'en-US': 'Bad' }, kind: 'ratio', counts: { actionTypes: ['demo'] }, countsTowardAssessment: true }, 'x'),
