@@ -2,16 +2,10 @@
 // segmentRows), with the same rules as the SQL sums over goal_attainment in store.ts: rows of the
 // months and the node's scope, grouped by a unit column; a ratio's denominator is null when no row
 // of the group carries one.
+import type { AttainmentRow } from '../store.js';
 import type { GroupBy, NodeFilter, Sum } from './store.js';
 
-export interface UnitRow {
-  period: string;
-  repId: string;
-  teamId: string | null;
-  regionId: string | null;
-  numerator: number;
-  denominator: number | null;
-}
+export type UnitRow = Omit<AttainmentRow, 'metric' | 'definitionVersion'>;
 
 const KEY: Record<GroupBy, (r: UnitRow) => string | null> = { region_id: (r) => r.regionId, team_id: (r) => r.teamId, rep_id: (r) => r.repId };
 
