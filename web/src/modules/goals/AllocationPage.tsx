@@ -3,10 +3,11 @@
 // basis of each share, adjusts the values (the total and the remaining gap update as they type)
 // and applies; a rep sees their own targets and accepts or contests them with a reason.
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Card, Flex, Input, InputNumber, Modal, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Collapse, Flex, Input, InputNumber, Modal, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMe } from '../../app/auth.js';
 import { useLang, useT } from '../../app/lang.js';
+import { useIsMobile } from '../../app/media.js';
 import { ErrorState } from '../../ui/ErrorState.js';
 import { useShowError } from '../../ui/useShowError.js';
 import { useMessage } from '../../ui/feedback.js';
@@ -23,6 +24,7 @@ import {
   type ProposalChild,
 } from './allocation-api.js';
 import { allocationMessages, type AllocationMessageKey } from './allocation-messages.js';
+import { teamMessages, type TeamMessageKey } from './team-messages.js';
 
 const ACC_COLOR: Record<Acceptance, string> = { pending: 'gold', accepted: 'green', contested: 'red' };
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -32,6 +34,15 @@ function useNum() {
   return (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toLocaleString(lang === 'en-US' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 2 }));
 }
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/** A metric's name in the UI language (the names the weekly canvas shows), its id when unknown. */
+function useMetricName() {
+  const t = useT(teamMessages);
+  return (metric: string) => {
+    const key = `metric.${metric}` as TeamMessageKey;
+    return key in teamMessages['zh-CN'] ? t(key) : metric;
+  };
+}
 
 function InputText({ item }: { item: BasisItem }) {
   const t = useT(allocationMessages);
@@ -64,6 +75,7 @@ export function BasisTable({ items, rule }: { items: BasisItem[]; rule: string }
         rowKey="component"
         pagination={false}
         dataSource={items}
+        scroll={{ x: true }}
         columns={[
           { key: 'c', title: t('basis.component'), render: (_v, r) => <>{t(`c.${r.component}` as AllocationMessageKey)}{r.fellBack && r.component !== 'equal' ? t('basis.fellBack') : ''}</> },
           { key: 'w', title: t('basis.weight'), render: (_v, r) => pct(r.weight) },
@@ -256,6 +268,8 @@ function RepView() {
   const message = useMessage();
   const mine = useMyTargets();
   const decide = useDecideAcceptance();
+  const mobile = useIsMobile();
+  const metricName = useMetricName();
   const [contesting, setContesting] = useState<GoalTarget | null>(null);
   const [reason, setReason] = useState('');
 
@@ -273,58 +287,86 @@ function RepView() {
     );
 
   const columns: TableColumnsType<GoalTarget> = [
-    { key: 'metric', title: t('metric'), dataIndex: 'metric' },
+    { key: 'metric', title: t('metric'), render: (_v, r) => metricName(r.metric) },
     { key: 'period', title: t('period'), dataIndex: 'period' },
     { key: 'value', title: t('adjusted'), align: 'right', render: (_v, r) => <span data-testid="mine-value">{num(r.value)}</span> },
     { key: 'proposed', title: t('proposed'), align: 'right', render: (_v, r) => num(r.proposedValue) },
-    {
-      key: 'acc',
-      title: t('acceptance'),
-      render: (_v, r) =>
-        r.acceptance ? (
-          <Space orientation="vertical" size={0}>
-            <Tag color={ACC_COLOR[r.acceptance]} data-testid={`mine-acceptance-${r.acceptance}`}>
-              {t(`acc.${r.acceptance}` as AllocationMessageKey)}
-            </Tag>
-            {r.acceptanceReason ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('reason')}：{r.acceptanceReason}</Typography.Text> : null}
-          </Space>
-        ) : (
-          '—'
-        ),
-    },
-    {
-      key: 'actions',
-      title: '',
-      render: (_v, r) =>
-        r.acceptance === 'pending' || r.acceptance === 'contested' ? (
-          <Space>
-            <Button size="small" type="primary" loading={decide.isPending} onClick={() => act(r, 'accept')} data-testid="mine-accept">
-              {t('accept')}
-            </Button>
-            {r.acceptance === 'pending' ? (
-              <Button size="small" danger onClick={() => setContesting(r)} data-testid="mine-contest">
-                {t('contest')}
-              </Button>
-            ) : null}
-          </Space>
-        ) : null,
-    },
+    { key: 'acc', title: t('acceptance'), render: (_v, r) => acceptanceOf(r) },
+    { key: 'actions', title: '', render: (_v, r) => actionsOf(r, 'small') },
   ];
+
+  function acceptanceOf(r: GoalTarget) {
+    if (!r.acceptance) return '—';
+    return (
+      <Space orientation="vertical" size={0}>
+        <Tag color={ACC_COLOR[r.acceptance]} data-testid={`mine-acceptance-${r.acceptance}`}>
+          {t(`acc.${r.acceptance}` as AllocationMessageKey)}
+        </Tag>
+        {r.acceptanceReason ? (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('reason')}：{r.acceptanceReason}
+          </Typography.Text>
+        ) : null}
+      </Space>
+    );
+  }
+
+  function actionsOf(r: GoalTarget, size?: 'small') {
+    return r.acceptance === 'pending' || r.acceptance === 'contested' ? (
+      <Space>
+        <Button size={size} type="primary" loading={decide.isPending} onClick={() => act(r, 'accept')} data-testid="mine-accept">
+          {t('accept')}
+        </Button>
+        {r.acceptance === 'pending' ? (
+          <Button size={size} danger onClick={() => setContesting(r)} data-testid="mine-contest">
+            {t('contest')}
+          </Button>
+        ) : null}
+      </Space>
+    ) : null;
+  }
+
+  // On a phone each target is a card (no six-column table to scroll sideways); the basis folds.
+  const cards = (
+    <Space orientation="vertical" size={8} style={{ width: '100%' }} data-testid="mine-cards">
+      {(mine.data?.items ?? []).map((r) => (
+        <Card key={r.id} size="small" data-testid={`mine-card-${r.id}`} title={`${metricName(r.metric)} · ${r.period}`} extra={r.productLine ?? undefined}>
+          <Flex gap={16} wrap align="flex-start">
+            <Statistic title={t('adjusted')} value={num(r.value)} valueRender={() => <span data-testid="mine-value">{num(r.value)}</span>} />
+            <Statistic title={t('proposed')} value={num(r.proposedValue)} />
+            <div>
+              <Typography.Text type="secondary">{t('acceptance')}</Typography.Text>
+              <div>{acceptanceOf(r)}</div>
+            </div>
+          </Flex>
+          {r.acceptance === 'pending' || r.acceptance === 'contested' ? <div style={{ marginTop: 8 }}>{actionsOf(r)}</div> : null}
+          {r.basis?.items ? (
+            <Collapse ghost size="small" style={{ marginTop: 4 }} items={[{ key: 'b', label: t('basis'), children: <BasisTable items={r.basis.items} rule={r.basis.rule} /> }]} />
+          ) : null}
+        </Card>
+      ))}
+      {mine.isLoading || mine.data?.items.length ? null : <Typography.Text type="secondary">{t('mine.empty')}</Typography.Text>}
+    </Space>
+  );
 
   if (mine.isError) return <ErrorState error={mine.error} onRetry={() => void mine.refetch()} />;
   return (
     <Card size="small" title={t('mine')} data-testid="alloc-mine">
-      <Table<GoalTarget>
-        size="small"
-        rowKey="id"
-        loading={mine.isLoading}
-        pagination={false}
-        dataSource={mine.data?.items ?? []}
-        columns={columns}
-        locale={{ emptyText: t('mine.empty') }}
-        expandable={{ rowExpandable: (r) => !!r.basis?.items, expandedRowRender: (r) => (r.basis ? <BasisTable items={r.basis.items} rule={r.basis.rule} /> : null), columnTitle: t('basis') }}
-        scroll={{ x: true }}
-      />
+      {mobile ? (
+        cards
+      ) : (
+        <Table<GoalTarget>
+          size="small"
+          rowKey="id"
+          loading={mine.isLoading}
+          pagination={false}
+          dataSource={mine.data?.items ?? []}
+          columns={columns}
+          locale={{ emptyText: t('mine.empty') }}
+          expandable={{ rowExpandable: (r) => !!r.basis?.items, expandedRowRender: (r) => (r.basis ? <BasisTable items={r.basis.items} rule={r.basis.rule} /> : null), columnTitle: t('basis') }}
+          scroll={{ x: true }}
+        />
+      )}
       <Modal
         open={!!contesting}
         title={t('contest.title')}

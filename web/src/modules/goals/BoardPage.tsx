@@ -147,7 +147,7 @@ export function BoardPage() {
         allowClear
         placeholder={t('f.productLine')}
         defaultValue={productLine}
-        style={{ width: 150 }}
+        style={{ width: 170 }}
         onSearch={(v) => set({ productLine: v.trim() || undefined })}
       />
     </Flex>
@@ -250,7 +250,7 @@ export function BoardPage() {
                 renderItem={(c) => (
                   <List.Item style={{ padding: '4px 0' }}>
                     <Flex vertical style={{ width: '100%' }}>
-                      <Flex justify="space-between" gap={8}>
+                      <Flex justify="space-between" gap={8} wrap>
                         <Typography.Link onClick={() => open('customer', c.id)} data-testid={`board-customer-${c.id}`}>
                           {c.name}
                         </Typography.Link>

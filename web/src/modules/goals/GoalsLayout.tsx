@@ -3,7 +3,7 @@
 // GoalReport). The server still decides; a tab only hides what it would refuse.
 import { Suspense } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { Flex, Result, Spin, Tabs } from 'antd';
+import { ConfigProvider, Flex, Result, Spin, Tabs } from 'antd';
 import { useMe } from '../../app/auth.js';
 import { can, type Abilities } from '../../app/abilities.js';
 import { useT } from '../../app/lang.js';
@@ -56,15 +56,19 @@ export function GoalsLayout() {
         items={TABS.filter((x) => tabs.includes(x.key)).map((x) => ({ key: x.key, label: <span data-testid={`goals-tab-${x.key}`}>{t(x.label)}</span> }))}
         style={{ marginBottom: 4 }}
       />
-      <Suspense
-        fallback={
-          <Flex justify="center" style={{ padding: 48 }}>
-            <Spin />
-          </Flex>
-        }
-      >
-        <Outlet />
-      </Suspense>
+      {/* On a phone the pages' controls are antd's large size: 40 px tap targets, and 16 px input
+          text so a phone browser does not zoom the page when a field gets focus; small pagers get 32 px. */}
+      <ConfigProvider componentSize={mobile ? 'large' : undefined} theme={mobile ? { components: { Pagination: { itemSizeSM: 32 } } } : undefined}>
+        <Suspense
+          fallback={
+            <Flex justify="center" style={{ padding: 48 }}>
+              <Spin />
+            </Flex>
+          }
+        >
+          <Outlet />
+        </Suspense>
+      </ConfigProvider>
     </div>
   );
 }

@@ -44,10 +44,17 @@ export interface WaterfallStep {
 export function waterfallOption(steps: WaterfallStep[], labels: { attainment: string; gap: string; excess: string }, exceeded = false) {
   const names = steps.map((s) => (s.kind === 'total' ? labels.attainment : s.kind === 'gap' ? (exceeded ? labels.excess : labels.gap) : s.name));
   const colour = (s: WaterfallStep) => (s.kind === 'total' ? '#52c41a' : s.kind === 'gap' ? (exceeded ? '#8c8c8c' : '#f5222d') : '#1677ff');
+  // Many steps (a rep's customers) on a phone-wide chart: names truncated and thinned out by
+  // ECharts ('auto' interval), values only on the total and the gap (the tooltip has the rest).
+  const many = steps.length > 8;
   return {
     grid: { left: 48, right: 16, top: 24, bottom: 72, containLabel: false },
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'category', data: names, axisLabel: { rotate: names.length > 4 ? 30 : 0, interval: 0, fontSize: 11 } },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
+    xAxis: {
+      type: 'category',
+      data: names,
+      axisLabel: { rotate: names.length > 4 ? 45 : 0, interval: many ? 'auto' : 0, fontSize: 11, width: 64, overflow: 'truncate' },
+    },
     yAxis: { type: 'value' },
     series: [
       { type: 'bar', stack: 'w', silent: true, itemStyle: { color: 'transparent', borderColor: 'transparent' }, data: steps.map((s) => s.start), tooltip: { show: false } },
@@ -55,7 +62,8 @@ export function waterfallOption(steps: WaterfallStep[], labels: { attainment: st
         type: 'bar',
         stack: 'w',
         label: { show: true, position: 'top', fontSize: 11 },
-        data: steps.map((s) => ({ value: s.value, itemStyle: { color: colour(s) } })),
+        labelLayout: { hideOverlap: true },
+        data: steps.map((s) => ({ value: s.value, itemStyle: { color: colour(s) }, ...(many && s.kind === 'item' ? { label: { show: false } } : {}) })),
       },
     ],
   };
@@ -71,7 +79,7 @@ export interface TrendPoint {
 export function trendOption(points: TrendPoint[], labels: { attainment: string; target: string }) {
   return {
     grid: { left: 48, right: 16, top: 32, bottom: 28 },
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', confine: true },
     legend: { data: [labels.attainment, labels.target], top: 0 },
     xAxis: { type: 'category', data: points.map((p) => p.period.slice(5)) },
     yAxis: { type: 'value' },
