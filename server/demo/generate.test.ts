@@ -219,7 +219,7 @@ describe('demo helpers', () => {
     expect(Math.max(...ints)).toBe(6);
   });
 
-  it('[X7] forks stay distinct at scale: 600,000 per-customer streams give 600,000 different UUIDs', () => {
+  it('[X7] streams stay distinct at scale: 600,000 forks and 200,000 per-customer roots give as many different UUIDs', () => {
     // A 2,000-rep demo forks three streams for each of 200,000 customers; with 32-bit stream seeds
     // about forty of them collided and the loader failed on duplicate primary keys.
     const names = createRng(7);
@@ -232,6 +232,10 @@ describe('demo helpers', () => {
       }
     }
     expect(ids.size).toBe(600_000);
+    // Per-customer root streams (createRng(`sources/${id}`)) too.
+    const roots = new Set<string>();
+    for (let c = 0; c < 200_000; c++) roots.add(createRng(`sources/${names.uuid()}`).uuid());
+    expect(roots.size).toBe(200_000);
   });
 
   it('[X7] apportions a total exactly', () => {

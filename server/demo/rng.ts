@@ -58,8 +58,8 @@ function splitmix32(seed: number): () => number {
 }
 
 export function createRng(seed: number | string): Rng {
-  const rootSeed = typeof seed === 'number' ? seed >>> 0 : hash32(seed);
-  return makeRng(rootSeed, '');
+  // A string seed is also the stream's path, so its two seed halves both come from the whole string.
+  return typeof seed === 'number' ? makeRng(seed >>> 0, '') : makeRng(hash32(seed), seed);
 }
 
 function makeRng(seed: number, path: string): Rng {

@@ -109,7 +109,8 @@ export const sourcesWriter: DemoWriter = {
       }
       const p = planted.get(c.id);
       if (p) {
-        const t = new Date(now - rng.float(1, 40) * DAY);
+        // After the CRM's own entry (a person's value stands against anything older).
+        const t = new Date(Math.max(now - rng.float(1, 40) * DAY, created + 60_000));
         const master = values.find((v) => v.customerId === c.id && v.field === p.field && v.sourceSystem === 'CRM');
         const other = add(p.field, p.value, p.source, p.source === '客服系统' ? 'api' : 'import', t);
         if (master && other) {
