@@ -160,7 +160,7 @@ describe('field app in the browser', () => {
     await context.close();
   });
 
-  it('[P9] without a camera the rep finds the customer by search and checks in by hand', async () => {
+  it('[P9] [G2] without a camera the rep finds the customer by search, checks in by hand and files an objection resolved on the spot', async () => {
     const customer = customers[2];
     const context = await newContext(browser, { phone: true });
     await context.grantPermissions(['geolocation'], { origin: BASE_URL });
@@ -178,11 +178,21 @@ describe('field app in the browser', () => {
     await page.waitForURL(new RegExp(`/m/k/${customer.id}`));
     const visitId = (await page.getByTestId('visit').getAttribute('data-visit-id'))!;
     await page.locator('[data-testid="checkin-status"][data-state="queued"], [data-testid="checkin-status"][data-state="sent"]').first().waitFor({ timeout: 30_000 });
+    // An objection: 待跟进 (still open) is preselected; one tap says it was resolved on the spot.
+    await page.getByTestId('fold-objection').locator('summary').click();
+    await page.getByTestId('objection-content').fill('担心实施周期');
+    expect(await page.getByTestId('objection-open').getAttribute('aria-checked')).toBe('true');
+    await page.getByTestId('objection-closed').click();
+    expect(await page.getByTestId('objection-closed').getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByTestId('objection-open').getAttribute('aria-checked')).toBe('false');
+    await screenshot(page, 'field-objection-zh');
     await page.getByTestId('done-button').click();
     await page.waitForURL((u) => u.pathname === '/m/');
     await fx.outboxDrained(page);
-    const [checkIn] = active(await visitOnServer(visitId), 'check_in');
+    const v = await visitOnServer(visitId);
+    const [checkIn] = active(v, 'check_in');
     expect(checkIn.fields.via).toBe('manual');
+    expect(active(v, 'objection').map((a) => a.fields)).toEqual([{ category: 'other', content: '担心实施周期', status: 'closed' }]);
     await context.close();
   });
 });

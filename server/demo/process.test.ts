@@ -18,6 +18,7 @@ import {
   fabricators,
   flipBits,
   NOTE_TEMPLATES,
+  objectionClosureRate,
   PROCESS_TRUTH,
   processRows,
   processWriter,
@@ -230,6 +231,25 @@ describe('demo process writer (P1, P4)', () => {
       // Every action was entered within a minute of the visit's recorded-at, or live (check-in, appointment).
       for (const r of list) if (!['check_in', 'appointment'].includes(r.type)) expect(Math.abs(new Date(r.recorded_at).getTime() - new Date(r.vrec).getTime())).toBeLessThan(60_000);
     }
+  });
+
+  it('[G2] every objection is open or closed: about 55–75% closed, varying per rep, fabricating reps at the low end', async () => {
+    const rows = await db.query<{ rep_id: string; status: unknown }>(`select rep_id, fields->'status' as status from visit_actions where tenant_id = $1 and type = 'objection'`, [tenantId]);
+    expect(rows.rows.length).toBeGreaterThan(100);
+    expect(new Set(rows.rows.map((r) => r.status))).toEqual(new Set(['open', 'closed']));
+    const closed = rows.rows.filter((r) => r.status === 'closed').length / rows.rows.length;
+    expect(closed).toBeGreaterThan(0.55);
+    expect(closed).toBeLessThan(0.75);
+    // the rate behind it: one per rep, 0.55–0.75, honest reps above every fabricating rep
+    const rates = big.slices.map((s) => ({ rate: objectionClosureRate(s), fabricating: s.truth.some((t) => t.pattern === PROCESS_TRUTH.rep) }));
+    for (const r of rates) {
+      expect(r.rate).toBeGreaterThanOrEqual(0.55);
+      expect(r.rate).toBeLessThanOrEqual(0.75);
+    }
+    expect(new Set(rates.map((r) => r.rate.toFixed(3))).size).toBeGreaterThan(40);
+    const fabricating = rates.filter((r) => r.fabricating).map((r) => r.rate);
+    expect(fabricating.length).toBe(5);
+    expect(Math.max(...fabricating)).toBeLessThanOrEqual(Math.min(...rates.filter((r) => !r.fabricating).map((r) => r.rate)));
   });
 
   it('[P4] stores photos with a fake sha256 and a dHash split into four bands', async () => {

@@ -26,7 +26,9 @@
 //
 // Writer `process` adds, for each visit of the last ACTION_WINDOW_DAYS only (keeps the first start
 // fast), the visit's actions (visit_actions), photos and proposal screenshots (visit_media, with a
-// fake sha256 and a dHash), and the visit's check-in source and planned time. It writes no
+// fake sha256 and a dHash), and the visit's check-in source and planned time. Objections carry a
+// status (G2 异议闭环率): closed (resolved on the spot) at a per-rep rate of ~0.55–0.75, lower for
+// fabricating reps, else open. It writes no
 // verdicts and no process_flags: the process engine computes those.
 import gcoord from 'gcoord';
 import type { Sql } from '../platform/db/db.js';
@@ -408,13 +410,24 @@ export function processRows(slice: RepSlice): ProcessRows {
   const customers = new Map(slice.customers.map((c) => [c.id, c]));
   const opps = new Map(slice.opportunities.map((o) => [o.customerId, o]));
   const storefronts = new Map<string, string[]>();
+  const closure = objectionClosureRate(slice);
   for (const v of [...slice.visits].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
     if (v.occurredAt.getTime() < from) continue;
     const c = customers.get(v.customerId);
     if (!c) continue;
-    visitRows(v, c, opps.get(c.id)?.products[0], planted.get(v.id), storefronts, out);
+    visitRows(v, c, opps.get(c.id)?.products[0], planted.get(v.id), storefronts, out, closure);
   }
   return out;
+}
+
+/**
+ * The share of a rep's objections resolved on the spot (G2 异议闭环率): ~0.55–0.75, one rate per
+ * rep from its own stream (no other draw moves); a fabricating rep's own rate sits at the low end.
+ */
+export function objectionClosureRate(slice: Pick<RepSlice, 'rep' | 'truth'>): number {
+  const fabricating = slice.truth.some((t) => t.pattern === PROCESS_TRUTH.rep && t.id === slice.rep.id);
+  const r = createRng(`process/objection-closure/${slice.rep.id}`);
+  return fabricating ? r.float(0.55, 0.62) : r.float(0.62, 0.75);
 }
 
 /** Another photo of a customer's storefront: 5–8 bits from its base hash, ≥ 5 bits from earlier ones. */
@@ -437,6 +450,7 @@ function visitRows(
   planted: Map<string, Record<string, unknown> | undefined> | undefined,
   storefronts: Map<string, string[]>,
   out: ProcessRows,
+  closureRate: number,
 ) {
   const r = createRng(`process/visit/${v.id}`);
   const is = (p: string) => planted?.has(p) ?? false;
@@ -516,7 +530,8 @@ function visitRows(
         break;
       case 'objection': {
         const [category, contents] = r.pick(OBJECTIONS);
-        fields = { category, content: r.pick(contents) };
+        // Resolved on the spot or still open: a forked stream, so the visit's other draws stay put.
+        fields = { category, content: r.pick(contents), status: r.fork('objection-status').chance(closureRate) ? 'closed' : 'open' };
         break;
       }
       default:

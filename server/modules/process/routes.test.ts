@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, creditCode, makeTenant, signedIn, type TestTenant } from '../../test/harness.js';
 import type { App } from '../../app.js';
 import type { Db } from '../../platform/db/db.js';
+import { makePlan, setTarget, treeUrl } from '../goals/test-support.js';
 
 let app: App;
 let db: Db;
@@ -116,6 +117,28 @@ describe('visits as six atomic actions', () => {
     expect(again.statusCode).toBe(409);
     const v = (await rep.get(`/api/v1/process/visits/${visitId}`)).json();
     expect(v.actions.map((a: any) => a.type)).toEqual(['check_in']);
+  });
+
+  it('[P1] [G2] an objection whose status is neither open nor closed is refused in Chinese and English and nothing is written', async () => {
+    const t = await makeTenant(db);
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    const zh = await action(rep, visitId, { type: 'objection', fields: { category: 'price', content: '价格偏高', status: 'resolved' } });
+    expect(zh.statusCode, zh.body).toBe(400);
+    expect(zh.headers['content-type']).toContain('application/problem+json');
+    expect(zh.json()).toMatchObject({ code: 'objection_status_invalid' });
+    expect(zh.json().detail).toContain('open（待跟进）');
+    expect(zh.json().detail).toContain('"resolved"');
+    const en = await action(rep, visitId, { type: 'objection', fields: { category: 'price', content: '价格偏高', status: true } }, 'en-US');
+    expect(en.statusCode).toBe(400);
+    expect(en.json().detail).toContain('must be open (still open) or closed (resolved)');
+    expect((await rep.get(`/api/v1/process/visits/${visitId}`)).json().actions).toEqual([]);
+    // open, closed, and (from an older field app) no status at all are accepted
+    for (const status of ['open', 'closed', undefined]) {
+      const ok = await action(rep, visitId, { type: 'objection', fields: { category: 'price', content: '价格偏高', ...(status ? { status } : {}) } });
+      expect(ok.statusCode, ok.body).toBe(201);
+    }
   });
 
   it('[P1] an action claiming to precede the check-in is kept and shown as out of order', async () => {
@@ -402,5 +425,95 @@ describe('back-fill and fabrication detection', () => {
     expect((await rep.get(`/api/v1/process/visits/${ids[3]}`)).json().batchFlags).toEqual([]);
     expect((await (await as(foreign, 'admin')).get('/api/v1/process/flags')).json().items).toEqual([]);
     expect((await (await as(t, 'manager2')).get('/api/v1/process/flags')).json().items).toEqual([]);
+  });
+});
+
+describe('objections resolved later (G2 异议闭环率)', () => {
+  async function openObjection(t: TestTenant) {
+    const c = await seedCustomer(t);
+    const rep = await as(t, 'rep');
+    const visitId = await startVisit(rep, c.id);
+    expect((await checkIn(rep, visitId, north(20), { occurredAt: at(-30) })).statusCode).toBe(201);
+    const o = await action(rep, visitId, { type: 'objection', occurredAt: at(-20), fields: { category: 'price', content: '比竞品贵 30%', status: 'open' }, note: '要和财务商量' });
+    expect(o.statusCode, o.body).toBe(201);
+    return { rep, visitId, objectionId: o.json().action.id as string };
+  }
+  const close = (who: Rep, visitId: string, objectionId: string, id: string = crypto.randomUUID(), lang = 'zh-CN') =>
+    who.post(`/api/v1/process/visits/${visitId}/objections/${objectionId}/close`, { id }, lang);
+
+  it('[P1] [G2] the rep’s manager marks an open objection resolved: a correction keeps the old record, the visit shows it closed and the rep’s closure rate for the month goes up at once', async () => {
+    const t = await makeTenant(db);
+    const admin = await as(t, 'admin');
+    await makePlan(admin, 2026);
+    const repId = t.users.rep.id;
+    const month = clock.toISOString().slice(0, 7);
+    await setTarget(admin, { metric: 'objectionClosureRate', period: month, nodeKind: 'rep', nodeId: repId, value: 0.8 });
+    const url = treeUrl(2026, { metric: 'objectionClosureRate', period: month, nodeKind: 'rep', nodeId: repId });
+    const { rep, visitId, objectionId } = await openObjection(t);
+    // a second objection, resolved on the spot
+    expect((await action(rep, visitId, { type: 'objection', occurredAt: at(-10), fields: { category: 'timing', content: '年底再说', status: 'closed' } })).statusCode).toBe(201);
+    expect((await admin.get(url)).json().node.attainment).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
+
+    const manager = await as(t, 'manager');
+    const before = (await manager.get(`/api/v1/process/visits/${visitId}`)).json();
+    expect(before.canCloseObjections).toBe(true);
+    const id = crypto.randomUUID();
+    const r = await close(manager, visitId, objectionId, id);
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().action).toMatchObject({ id, corrects: objectionId, superseded: false, note: '要和财务商量', fields: { category: 'price', content: '比竞品贵 30%', status: 'closed' } });
+    // the objection keeps when it was raised (and so its month); the correction is recorded now
+    const old = before.actions.find((a: any) => a.id === objectionId);
+    expect(r.json().action.occurredAt).toBe(old.occurredAt);
+
+    const v = (await rep.get(`/api/v1/process/visits/${visitId}`)).json();
+    const state = (actionId: string) => v.actions.filter((a: any) => a.id === actionId).map((a: any) => [a.fields.status, a.superseded, a.corrects]);
+    expect([state(objectionId), state(id)]).toEqual([[['open', true, null]], [['closed', false, objectionId]]]);
+    expect(v.actions.filter((a: any) => a.type === 'objection' && !a.superseded).map((a: any) => a.fields.status)).toEqual(['closed', 'closed']);
+    expect((await admin.get(url)).json().node.attainment).toMatchObject({ numerator: 2, denominator: 2, value: 1 });
+    // still the rep's objection (not the manager's), in the rep's month
+    const rows = await db.query<{ rep_id: string }>('select rep_id from visit_actions where tenant_id = $1 and id = $2', [t.id, id]);
+    expect(rows.rows[0].rep_id).toBe(repId);
+    const audit = await db.query<any>(`select actor_id, after from audit_log where tenant_id = $1 and action = 'visit.action.correct'`, [t.id]);
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0].after).toMatchObject({ actionId: id, corrects: objectionId, status: 'closed', before: { status: 'open' }, closedBy: t.users.manager.id });
+
+    // a resend answers 200 with the stored record; closing it again is refused
+    const again = await close(manager, visitId, objectionId, id);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().action.id).toBe(id);
+    const twice = await close(rep, visitId, id);
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().code).toBe('objection_not_open');
+    const superseded = await close(rep, visitId, objectionId);
+    expect(superseded.statusCode).toBe(409);
+  });
+
+  it('[P1] [G2] the rep closes their own objection; another team’s manager, another rep, a director and marketing are refused, a foreign tenant sees nothing, and nothing is written', async () => {
+    const t = await makeTenant(db);
+    const foreign = await makeTenant(db);
+    const { rep, visitId, objectionId } = await openObjection(t);
+    const refused: [string, number][] = [];
+    for (const who of ['manager2', 'rep2', 'director', 'marketing']) {
+      const r = await close(await as(t, who), visitId, objectionId);
+      refused.push([who, r.statusCode]);
+    }
+    // out of scope reads as not found; in scope without the right is refused; marketing has no visits at all
+    expect(refused).toEqual([['manager2', 404], ['rep2', 404], ['director', 403], ['marketing', 403]]);
+    const director = await close(await as(t, 'director'), visitId, objectionId, crypto.randomUUID(), 'en-US');
+    expect(director.json().detail).toBe('Only the rep who made the visit or their manager can mark an objection as resolved');
+    expect((await close(await as(foreign, 'admin'), visitId, objectionId)).statusCode).toBe(404);
+    expect((await close(await as(foreign, 'manager'), visitId, objectionId)).statusCode).toBe(404);
+    expect((await (await as(t, 'director')).get(`/api/v1/process/visits/${visitId}`)).json().canCloseObjections).toBe(false);
+    let v = (await rep.get(`/api/v1/process/visits/${visitId}`)).json();
+    expect(v.actions.filter((a: any) => a.type === 'objection').map((a: any) => [a.fields.status, a.superseded])).toEqual([['open', false]]);
+    // a check-in is not an objection
+    const checkInId = v.actions.find((a: any) => a.type === 'check_in').id;
+    expect((await close(rep, visitId, checkInId)).statusCode).toBe(409);
+
+    expect(v.canCloseObjections).toBe(true);
+    const mine = await close(rep, visitId, objectionId);
+    expect(mine.statusCode, mine.body).toBe(201);
+    v = mine.json().visit;
+    expect(v.actions.filter((a: any) => a.type === 'objection' && !a.superseded).map((a: any) => a.fields.status)).toEqual(['closed']);
   });
 });

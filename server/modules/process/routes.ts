@@ -129,6 +129,22 @@ export async function processRoutes(app: App, deps: Deps) {
     },
   );
 
+  app.post(
+    '/process/visits/:id/objections/:actionId/close',
+    {
+      schema: {
+        tags,
+        summary: '标记异议已化解 Close an open objection later: a correction with status closed, by the visit’s rep or their manager (client-chosen id; a resend answers 200)',
+        params: z.object({ id: z.uuid(), actionId: z.uuid() }),
+        body: z.object({ id: z.uuid() }).strict(),
+      },
+    },
+    async (req, reply) => {
+      const r = await service.closeObjection(db, deps, req.ctx, req.params.id, req.params.actionId, req.body.id);
+      return reply.status(r.replayed ? 200 : 201).send({ action: r.action, verdicts: r.verdicts, visit: r.visit });
+    },
+  );
+
   app.get('/process/flags', {
     schema: {
       tags,

@@ -54,7 +54,22 @@ registerMessages({
   qr_invalid: { 'zh-CN': '二维码无效或不属于本企业', 'en-US': 'The QR code is not valid for this company' },
   qr_mismatch: { 'zh-CN': '扫描的二维码属于另一位客户', 'en-US': 'The scanned QR code belongs to another customer' },
   media_action_invalid: { 'zh-CN': '附件指向的动作不属于这次拜访', 'en-US': 'The attachment points at an action of another visit' },
+  objection_status_invalid: {
+    'zh-CN': '异议的处理结果（status）只能是 open（待跟进）或 closed（当场化解），收到的是：{value}',
+    'en-US': 'An objection’s status must be open (still open) or closed (resolved); received: {value}',
+  },
+  objection_close_forbidden: {
+    'zh-CN': '只有拜访的销售本人或其主管可以标记异议已化解',
+    'en-US': 'Only the rep who made the visit or their manager can mark an objection as resolved',
+  },
+  objection_not_open: {
+    'zh-CN': '这条异议不存在、已被更正或已经化解',
+    'en-US': 'This objection does not exist, was corrected, or is already resolved',
+  },
 });
+
+/** G2: an objection is open (待跟进) or closed (当场化解 / 已化解); 异议闭环率 counts the closed ones. */
+export const OBJECTION_STATUSES = ['open', 'closed'] as const;
 
 export const ACTION_NAMES: Record<ActionType, { 'zh-CN': string; 'en-US': string }> = {
   appointment: { 'zh-CN': '预约发起', 'en-US': 'Appointment' },
@@ -195,6 +210,9 @@ export async function addAction(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: st
   const values = { ...fields, lat: position?.lat, lng: position?.lng, accuracyM: position?.accuracyM, customerId: visit.customer_id, plannedAt: visit.planned_at, purpose: visit.purpose };
   const missing = missingFields(rules[input.type], values);
   if (missing.length) throw new Problem(400, 'action_fields_missing', { typeName, fields: missing.join('、') }, { missingFields: missing });
+  if (input.type === 'objection' && fields.status !== undefined && !(OBJECTION_STATUSES as readonly unknown[]).includes(fields.status)) {
+    throw new Problem(400, 'objection_status_invalid', { value: JSON.stringify(fields.status).slice(0, 60) });
+  }
 
   if (input.type === 'check_in') {
     fields.via = input.via ?? 'manual';
@@ -214,39 +232,112 @@ export async function addAction(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: st
     fields.keywordsVersion = needs.version;
   }
 
+  await commitAction(db, deps, ctx, {
+    id: input.id,
+    visitId,
+    repId: ctx.actor.userId!,
+    type: input.type,
+    occurredAt: input.occurredAt,
+    recordedAt: now,
+    fields,
+    note: input.note ?? '',
+    lat: position?.lat ?? null,
+    lng: position?.lng ?? null,
+    accuracyM: position?.accuracyM ?? null,
+    corrects: input.corrects ?? null,
+  });
+  return { replayed: false, ...(await actionResult(db, deps, ctx, visitId, input.id)) };
+}
+
+type ActionInsert = Parameters<typeof store.insertAction>[2];
+
+/**
+ * Writes one action in the visit's lock: a correction (`corrects`) supersedes the active record of
+ * the same type it points at (`accept` may refuse that record), a second appointment or check-in is
+ * refused; the visit is evaluated again, audited, and listeners (live goal attainment) are told.
+ */
+async function commitAction(db: Db, deps: ProcessDeps, ctx: Ctx, a: ActionInsert, accept?: (old: ActionRow) => void, audit?: Record<string, unknown>) {
+  const tenantId = ctx.actor.tenantId;
+  const typeName = ACTION_NAMES[a.type][ctx.locale];
   const evalRules = await loadEvalRules(deps, tenantId);
   await db.transaction(async (tx) => {
-    const locked = await store.visitById(tx, tenantId, visitId, true);
+    const locked = await store.visitById(tx, tenantId, a.visitId, true);
     if (!locked) throw new Problem(404, 'not_found');
-    const actions = (await store.actionsOfVisits(tx, tenantId, [visitId])).filter((a) => !a.superseded);
-    if (input.corrects) {
-      const old = actions.find((a) => a.id === input.corrects);
-      if (!old || old.type !== input.type) throw new Problem(409, 'correction_invalid');
+    const actions = (await store.actionsOfVisits(tx, tenantId, [a.visitId])).filter((x) => !x.superseded);
+    if (a.corrects) {
+      const old = actions.find((x) => x.id === a.corrects);
+      if (!old || old.type !== a.type) throw new Problem(409, 'correction_invalid');
+      accept?.(old);
       await store.markSuperseded(tx, tenantId, old.id);
-    } else if (SINGLE.has(input.type) && actions.some((a) => a.type === input.type)) {
+    } else if (SINGLE.has(a.type) && actions.some((x) => x.type === a.type)) {
       throw new Problem(409, 'action_exists', { typeName });
     }
-    await store.insertAction(tx, tenantId, {
-      id: input.id,
-      visitId,
-      repId: ctx.actor.userId!,
-      type: input.type,
-      occurredAt: input.occurredAt,
-      recordedAt: now,
-      fields,
-      note: input.note ?? '',
-      lat: position?.lat ?? null,
-      lng: position?.lng ?? null,
-      accuracyM: position?.accuracyM ?? null,
-      corrects: input.corrects ?? null,
+    await store.insertAction(tx, tenantId, a);
+    await evaluateVisit(tx, evalRules, tenantId, a.visitId);
+    await writeAudit(tx, ctx, {
+      action: a.corrects ? 'visit.action.correct' : 'visit.action.create',
+      resource: 'Visit',
+      recordId: a.visitId,
+      after: { actionId: a.id, type: a.type, corrects: a.corrects ?? null, ...audit },
     });
-    await evaluateVisit(tx, evalRules, tenantId, visitId);
-    await writeAudit(tx, ctx, { action: input.corrects ? 'visit.action.correct' : 'visit.action.create', resource: 'Visit', recordId: visitId, after: { actionId: input.id, type: input.type, corrects: input.corrects ?? null } });
   });
-  await emitActionRecorded({ tenantId, repId: ctx.actor.userId!, visitId, actionId: input.id, type: input.type, occurredAt: input.occurredAt }, (err) =>
-    deps.log.warn({ err, actionId: input.id }, 'action listener failed'),
+  await emitActionRecorded({ tenantId, repId: a.repId, visitId: a.visitId, actionId: a.id, type: a.type, occurredAt: a.occurredAt }, (err) =>
+    deps.log.warn({ err, actionId: a.id }, 'action listener failed'),
   );
-  return { replayed: false, ...(await actionResult(db, deps, ctx, visitId, input.id)) };
+}
+
+/**
+ * Whether the actor may mark the visit's open objections as resolved: whoever may record on the
+ * visit (the rep who owns it), or who may approve on it (the manager of the rep's team, who reads
+ * the team's visits but does not record them).
+ */
+function mayCloseObjections(ability: ReturnType<typeof defineAbilityFor>, v: VisitRow): boolean {
+  const scope = subject('Visit', visitScope(v));
+  return ability.can('update', scope) || ability.can('approve', scope);
+}
+
+/**
+ * G2: an open objection resolved later (标记已化解). A correction of the objection — same fields,
+ * same time it was raised, status 'closed' — so the objection keeps its month and its rep (also when
+ * the rep's manager closes it), the old record is kept as superseded, and attainment follows at once.
+ * `id` is the client-chosen id of the correction: a resend answers with the stored record.
+ */
+export async function closeObjection(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: string, objectionId: string, id: string) {
+  const tenantId = ctx.actor.tenantId;
+  const visit = await visitFor(db, ctx, visitId, 'read');
+  if (!mayCloseObjections(defineAbilityFor(ctx.actor), visit)) throw new Problem(403, 'objection_close_forbidden');
+  const existing = await store.actionById(db, tenantId, id);
+  if (existing) {
+    if (existing.visit_id !== visitId || existing.corrects !== objectionId) throw new Problem(409, 'id_conflict', { id });
+    return { replayed: true, ...(await actionResult(db, deps, ctx, visitId, id)) };
+  }
+  const old = await store.actionById(db, tenantId, objectionId);
+  if (!old || old.visit_id !== visitId || old.type !== 'objection' || old.superseded || old.fields.status === 'closed') throw new Problem(409, 'objection_not_open');
+  await commitAction(
+    db,
+    deps,
+    ctx,
+    {
+      id,
+      visitId,
+      repId: old.rep_id,
+      type: 'objection',
+      occurredAt: old.occurred_at,
+      recordedAt: deps.now(),
+      fields: { ...old.fields, status: 'closed' },
+      note: old.note,
+      lat: old.lat,
+      lng: old.lng,
+      accuracyM: old.accuracy_m,
+      corrects: old.id,
+    },
+    // Re-checked in the visit's lock: two people closing the same objection at once.
+    (locked) => {
+      if (locked.fields.status === 'closed') throw new Problem(409, 'objection_not_open');
+    },
+    { status: 'closed', before: { status: old.fields.status ?? null }, closedBy: ctx.actor.userId },
+  );
+  return { replayed: false, ...(await actionResult(db, deps, ctx, visitId, id)) };
 }
 
 async function actionResult(db: Db, deps: ProcessDeps, ctx: Ctx, visitId: string, actionId: string) {
@@ -382,6 +473,8 @@ async function presentVisit(db: Sql, deps: Pick<ProcessDeps, 'settings'>, ctx: C
       ? flags.map((f) => ({ id: f.id, detector: f.detector, ruleVersion: f.rule_version, periodFrom: f.period_from, periodTo: f.period_to, numbers: f.numbers, evidence: f.evidence, visitCount: f.visit_ids.length }))
       : [],
     qrUrl: site ? qrUrl(deps.settings.publicUrl, qrCode(deps.settings.qrSecret, ctx.actor.tenantId, site.id)) : null,
+    /** G2: whether this actor may mark the visit's open objections as resolved. */
+    canCloseObjections: mayCloseObjections(ability, v),
   };
 }
 

@@ -58,7 +58,7 @@ const EXPECTED: Record<Role, string> = {
     GoalTarget.create=region GoalTarget.read=region GoalTarget.update=region WeeklyCanvas.read=region ValveRequest.approve=region ValveRequest.read=region GoalReport.read=region`,
   manager: `ApiToken.create=own ApiToken.delete=own ApiToken.read=own Config.read=all Customer.create=team Customer.export=team Customer.read=team Customer.update=team DuplicateCandidate.read=all DuplicateCandidate.run=all DuplicateCandidate.update=all
     File.create=all File.read=all Notification.read=own Notification.update=own Opportunity.create=team Opportunity.export=team Opportunity.read=team Opportunity.update=team
-    OrgUnit.read=all User.read=team Visit.export=team Visit.read=team
+    OrgUnit.read=all User.read=team Visit.approve=team Visit.export=team Visit.read=team
     ContactActivity.create=team ContactActivity.read=team CustomerHealth.read=team Ticket.read=team Touchpoint.read=team
     Contract.create=team Contract.export=team Contract.read=team Contract.update=team DeliveryCalendar.read=all
     CustomerSource.create=team CustomerSource.read=team CustomerSource.update=team

@@ -117,7 +117,8 @@ export const POLICIES = {
     grants: {
       admin: { read: 'all', export: 'all' },
       director: { read: 'region', export: 'region' },
-      manager: { read: 'team', export: 'team' },
+      // approve: mark an open objection of the team's visits as resolved (G2 objection closure).
+      manager: { read: 'team', export: 'team', approve: 'team' },
       rep: { read: 'own', create: 'own', update: 'own', export: 'own' },
       bp: { read: 'region' },
       qa: { read: 'all' },

@@ -392,6 +392,24 @@ export default function Visit({ route }: { route: Route }) {
             ))}
           </div>
           <input type="text" value={form.objectionContent} onChange={(e) => set('objectionContent', e.target.value)} placeholder={t('objectionContent')} data-testid="objection-content" />
+          <div className="label small" id="objection-status-label">
+            {t('objectionStatus')}
+          </div>
+          <div className="chips" role="radiogroup" aria-labelledby="objection-status-label" data-testid="objection-status">
+            {([true, false] as const).map((resolved) => (
+              <button
+                key={String(resolved)}
+                type="button"
+                role="radio"
+                aria-checked={form.objectionResolved === resolved}
+                className={form.objectionResolved === resolved ? 'chip on' : 'chip'}
+                onClick={() => set('objectionResolved', resolved)}
+                data-testid={resolved ? 'objection-closed' : 'objection-open'}
+              >
+                {t(resolved ? 'objectionClosed' : 'objectionOpen')}
+              </button>
+            ))}
+          </div>
         </Fold>
         <Fold title={t('followUp')} testid="fold-followup">
           <input type="text" value={form.commitment} onChange={(e) => set('commitment', e.target.value)} placeholder={t('followUpCommitment')} data-testid="followup-commitment" />

@@ -69,6 +69,18 @@ describe('scan-to-record payloads (P9)', () => {
     expect(acts[0].item.json).toMatchObject({ type: 'objection', fields: { category: 'other', content: '要等预算' } });
   });
 
+  it('[P1] [G2] an objection is sent with its status: closed when resolved on the spot, open otherwise', () => {
+    const at = new Date('2026-03-02T09:16:00Z');
+    const form = { ...emptyForm(at), objectionCategory: 'price', objectionContent: '价格偏高' };
+    expect(form.objectionResolved).toBe(false); // 待跟进 is the default
+    const open = doneActions({ visitId: 'v', at, newId: seqId, form });
+    expect(open[0].item.json).toMatchObject({ type: 'objection', fields: { category: 'price', content: '价格偏高', status: 'open' } });
+    const closed = doneActions({ visitId: 'v', at, newId: seqId, form: { ...form, objectionResolved: true } });
+    expect((closed[0].item.json as { fields: unknown }).fields).toEqual({ category: 'price', content: '价格偏高', status: 'closed' });
+    // The choice alone, without what was objected to, sends no objection.
+    expect(doneActions({ visitId: 'v', at, newId: seqId, form: { ...emptyForm(at), objectionResolved: true } })).toEqual([]);
+  });
+
   it('[P9] a photo is multipart with its id, kind, claimed time and position, after the check-in', () => {
     const file = new Blob(['x'], { type: 'image/jpeg' });
     const m = mediaItem({ id: 'p1', visitId: 'v', kind: 'photo', file, fileName: 'a.jpg', claimedAt: new Date('2026-03-02T09:15:10Z'), actionId: 'a1', position: { lat: 31.2, lng: 121.4, accuracyM: 9 }, after: 'a1' });

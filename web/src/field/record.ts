@@ -52,6 +52,8 @@ export interface DoneForm {
   legalReviewNote: string;
   objectionCategory: string;
   objectionContent: string;
+  /** G2: 当场化解 (closed) or 待跟进 (open, the default); closure counts toward 异议闭环率. */
+  objectionResolved: boolean;
   commitment: string;
   /** YYYY-MM-DD */
   dueDate: string;
@@ -64,6 +66,7 @@ export const emptyForm = (today = new Date()): DoneForm => ({
   legalReviewNote: '',
   objectionCategory: '',
   objectionContent: '',
+  objectionResolved: false,
   commitment: '',
   dueDate: plusDays(today, 7),
 });
@@ -87,7 +90,8 @@ export interface DoneAction {
 /**
  * The actions "Done" sends: only what was filled in. Need capture needs a needs list; pain points
  * alone count as needs too. An objection needs both a category and its content (the category
- * defaults to "other" when only the content is typed).
+ * defaults to "other" when only the content is typed) and carries its status: 'closed' when it was
+ * resolved on the spot, else 'open' (G2's objection-closure rate counts the closed ones).
  */
 export function doneActions(p: { visitId: string; at: Date; form: DoneForm; newId: () => string; after?: string; skip?: ReadonlySet<string> }): DoneAction[] {
   const { form, visitId } = p;
@@ -105,7 +109,7 @@ export function doneActions(p: { visitId: string; at: Date; form: DoneForm; newI
   const legal = form.legalReviewNote.trim();
   if (solution) add('demo', { solution, ...(legal ? { legalReviewNote: legal } : {}) });
   const content = form.objectionContent.trim();
-  if (content) add('objection', { category: form.objectionCategory || 'other', content });
+  if (content) add('objection', { category: form.objectionCategory || 'other', content, status: form.objectionResolved ? 'closed' : 'open' });
   const commitment = form.commitment.trim();
   if (commitment) add('follow_up', { commitment, dueAt: dueAt(form.dueDate) });
   // A legal review note typed without a demo still counts (P5 reads it from any action).

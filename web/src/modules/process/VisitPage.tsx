@@ -5,14 +5,17 @@
 // and the raw inputs and numbers; then the P8 batch findings that include this visit.
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Flex, Image, Row, Skeleton, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Flex, Image, Popconfirm, Row, Skeleton, Tag, Timeline, Typography } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useLang, useT } from '../../app/lang.js';
 import { formatDateTime } from '../../app/format.js';
 import { useIsMobile } from '../../app/media.js';
 import type { Lang } from '../../app/i18n.js';
 import { ErrorState } from '../../ui/ErrorState.js';
-import { ACTION_TYPES, mediaSrc, missingOf, useVisit, type BatchFlagBrief, type Verdict, type VisitAction, type VisitDetail, type VisitMedia } from './api.js';
+import { useMessage } from '../../ui/feedback.js';
+import { useShowError } from '../../ui/useShowError.js';
+import { newId } from '../../field/queue.js';
+import { ACTION_TYPES, isOpenObjection, mediaSrc, missingOf, useCloseObjection, useVisit, type BatchFlagBrief, type Verdict, type VisitAction, type VisitDetail, type VisitMedia } from './api.js';
 import { actionLabel, checkLabel, explainBatchFlag, explainEvidenceRow, explainVerdict, formatLag, formatNumber, shortRef } from './evidence.js';
 import { processMessages, type ProcessMessageKey } from './messages.js';
 import { ComplianceTag, FlagTags, GeofenceTag } from './VisitsPage.js';
@@ -61,7 +64,34 @@ function fieldValue(key: string, v: unknown, lang: Lang): ReactNode {
   return String(v);
 }
 
-function ActionBody({ a, all }: { a: VisitAction; all: VisitAction[] }) {
+/** G2 标记已化解: an open objection closed later, as a correction the server records (rep or their manager). */
+function CloseObjection({ visitId, a }: { visitId: string; a: VisitAction }) {
+  const t = useT(processMessages);
+  const message = useMessage();
+  const showError = useShowError();
+  const close = useCloseObjection(visitId);
+  // One id per objection for this page's life: a retry after a lost answer is a resend, not a second close.
+  const [id] = useState(() => newId());
+  return (
+    <Popconfirm
+      title={t('objection.closeConfirm')}
+      onConfirm={async () => {
+        try {
+          await close.mutateAsync({ objectionId: a.id, id });
+          void message.success(t('objection.closedToast'));
+        } catch (e) {
+          showError(e);
+        }
+      }}
+    >
+      <Button size="small" type="primary" ghost loading={close.isPending} style={{ marginTop: 4 }} data-testid="objection-close">
+        {t('objection.close')}
+      </Button>
+    </Popconfirm>
+  );
+}
+
+function ActionBody({ a, all, visitId, canCloseObjections }: { a: VisitAction; all: VisitAction[]; visitId: string; canCloseObjections: boolean }) {
   const t = useT(processMessages);
   const { lang } = useLang();
   const corrected = a.corrects ? all.find((x) => x.id === a.corrects) : undefined;
@@ -109,13 +139,22 @@ function ActionBody({ a, all }: { a: VisitAction; all: VisitAction[] }) {
             return (
               <Flex key={k} gap={6} style={{ wordBreak: 'break-word' }}>
                 <span style={{ color: '#8c8c8c', flex: '0 0 auto' }}>{label}</span>
-                <span style={{ minWidth: 0 }}>{fieldValue(k, v, lang)}</span>
+                <span style={{ minWidth: 0 }}>
+                  {a.type === 'objection' && k === 'status' && (v === 'open' || v === 'closed') ? (
+                    <Tag color={v === 'closed' ? 'green' : 'orange'} style={{ marginInlineEnd: 0 }} data-testid="objection-status" data-status={v}>
+                      {t(`objection.${v}`)}
+                    </Tag>
+                  ) : (
+                    fieldValue(k, v, lang)
+                  )}
+                </span>
               </Flex>
             );
           })}
         </div>
       ) : null}
       {a.note ? <div style={{ marginTop: 2, whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{a.note}</div> : null}
+      {canCloseObjections && isOpenObjection(a) ? <CloseObjection visitId={visitId} a={a} /> : null}
     </div>
   );
 }
@@ -150,7 +189,7 @@ function Steps({ v }: { v: VisitDetail }) {
             ))}
           </Flex>
           {acts.map((a) => (
-            <ActionBody key={a.id} a={a} all={v.actions} />
+            <ActionBody key={a.id} a={a} all={v.actions} visitId={v.id} canCloseObjections={v.canCloseObjections} />
           ))}
           {late ? (
             <Typography.Text type={late.state === 'overdue' ? 'danger' : 'warning'} style={{ fontSize: 13 }}>

@@ -119,6 +119,8 @@ export interface VisitDetail extends VisitSummary {
   verdicts: Verdict[];
   batchFlags: BatchFlagBrief[];
   qrUrl: string | null;
+  /** G2: whether the signed-in user may mark this visit's open objections as resolved (its rep or their manager). */
+  canCloseObjections: boolean;
 }
 
 export interface ProcessFlag {
@@ -197,6 +199,25 @@ export function useVisit(id: string | undefined) {
     queryKey: processKeys.visit(id ?? ''),
     queryFn: ({ signal }) => api.get<VisitDetail>(`/process/visits/${encodeURIComponent(id!)}`, undefined, signal),
     enabled: !!id,
+  });
+}
+
+/** An objection counts as resolved for 异议闭环率 only with status 'closed'; anything else is still open. */
+export const isOpenObjection = (a: Pick<VisitAction, 'type' | 'superseded' | 'fields'>) => a.type === 'objection' && !a.superseded && a.fields?.status !== 'closed';
+
+/**
+ * G2 标记已化解: closes an open objection later — the server records a correction with the same
+ * fields and status 'closed'. The correction's id is chosen once per objection here, so a resend
+ * after a lost answer is recognised by the server.
+ */
+export function useCloseObjection(visitId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { objectionId: string; id: string }) =>
+      api.post<{ action: VisitAction; visit: VisitDetail }>(`/process/visits/${encodeURIComponent(visitId)}/objections/${encodeURIComponent(v.objectionId)}/close`, { id: v.id }),
+    onSuccess: (r) => qc.setQueryData(processKeys.visit(visitId), r.visit),
+    // Also after a refusal (e.g. someone else closed it meanwhile): show what the server has now.
+    onSettled: () => void qc.invalidateQueries({ queryKey: processKeys.all }),
   });
 }
 
