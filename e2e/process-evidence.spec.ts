@@ -197,4 +197,51 @@ describe('the manager’s evidence pages', () => {
     await shot(page, 'process-visit-batch-desktop');
     await ctx.close();
   });
+
+  it('[P1] [G2] a manager marks a rep’s open objection resolved; the correction keeps the rep and the closure rate rises', async () => {
+    // The rep records a visit with an objection still open (待跟进).
+    const { ctx: repCtx, page: rep } = await signedIn(REP);
+    const customer = await repCustomerWithLocation(rep);
+    const visitId = await newVisit(rep, customer.id);
+    const at = Date.now() - 2 * 3_600_000;
+    await call(rep, 'post', `/api/v1/process/visits/${visitId}/actions`, {
+      id: crypto.randomUUID(),
+      type: 'check_in',
+      occurredAt: new Date(at).toISOString(),
+      fields: {},
+      position: { lat: customer.lat, lng: customer.lng, accuracyM: 10, datum: 'wgs84' },
+    });
+    const objectionId = crypto.randomUUID();
+    await call(rep, 'post', `/api/v1/process/visits/${visitId}/actions`, {
+      id: objectionId,
+      type: 'objection',
+      occurredAt: new Date(at + 20 * 60_000).toISOString(),
+      fields: { category: 'price', content: '报价比竞品高 15%', status: 'open' },
+    });
+    const me = await call(rep, 'get', '/api/v1/auth/me');
+    await repCtx.close();
+
+    const { ctx, page } = await signedIn('manager1');
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const rate = async () =>
+      (await call(page, 'get', `/api/v1/goals/board?year=${month.slice(0, 4)}&period=${month}&metric=objectionClosureRate&nodeKind=rep&nodeId=${me.user.id}`)).node;
+    const before = await rate();
+    await page.goto(`/process/visits/${visitId}`);
+    const open = page.getByTestId('objection-status');
+    await expect.poll(() => open.getAttribute('data-status')).toBe('open');
+    await page.getByTestId('objection-close').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await expect.poll(() => page.locator('[data-testid="action"] [data-testid="objection-status"]').getAttribute('data-status')).toBe('closed');
+    expect(await page.getByTestId('objection-close').count()).toBe(0);
+    // Attainment follows at once: one more closed objection, same number of objections, still the rep's.
+    const after = await rate();
+    expect(after.numerator).toBe(before.numerator + 1);
+    expect(after.denominator).toBe(before.denominator);
+    const detail = await call(page, 'get', `/api/v1/process/visits/${visitId}`);
+    const objections = detail.actions.filter((a: { type: string }) => a.type === 'objection');
+    expect(objections.find((a: { id: string }) => a.id === objectionId).superseded).toBe(true);
+    expect(objections.find((a: { superseded: boolean }) => !a.superseded)).toMatchObject({ fields: { status: 'closed' } });
+    await shot(page, 'process-objection-closed');
+    await ctx.close();
+  });
 });

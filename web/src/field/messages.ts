@@ -232,13 +232,7 @@ export const PAIN_POINTS: readonly { value: string; en: string }[] = [
   { value: '客户流失', en: 'Customer churn' },
 ];
 
-export const OBJECTION_CATEGORIES: readonly { value: string; zh: string; en: string }[] = [
-  { value: 'price', zh: '价格', en: 'Price' },
-  { value: 'feature', zh: '功能', en: 'Features' },
-  { value: 'competitor', zh: '竞品', en: 'Competitor' },
-  { value: 'timing', zh: '时机', en: 'Timing' },
-  { value: 'decision', zh: '决策流程', en: 'Decision process' },
-];
+export { OBJECTION_CATEGORIES } from './objections.js';
 
 function storedLang(): string | null {
   try {

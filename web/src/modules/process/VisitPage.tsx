@@ -15,6 +15,7 @@ import { ErrorState } from '../../ui/ErrorState.js';
 import { useMessage } from '../../ui/feedback.js';
 import { useShowError } from '../../ui/useShowError.js';
 import { newId } from '../../field/queue.js';
+import { objectionCategoryLabel } from '../../field/objections.js';
 import { ACTION_TYPES, isOpenObjection, mediaSrc, missingOf, useCloseObjection, useVisit, type BatchFlagBrief, type Verdict, type VisitAction, type VisitDetail, type VisitMedia } from './api.js';
 import { actionLabel, checkLabel, explainBatchFlag, explainEvidenceRow, explainVerdict, formatLag, formatNumber, shortRef } from './evidence.js';
 import { processMessages, type ProcessMessageKey } from './messages.js';
@@ -144,6 +145,8 @@ function ActionBody({ a, all, visitId, canCloseObjections }: { a: VisitAction; a
                     <Tag color={v === 'closed' ? 'green' : 'orange'} style={{ marginInlineEnd: 0 }} data-testid="objection-status" data-status={v}>
                       {t(`objection.${v}`)}
                     </Tag>
+                  ) : a.type === 'objection' && k === 'category' && typeof v === 'string' ? (
+                    objectionCategoryLabel(v, lang)
                   ) : (
                     fieldValue(k, v, lang)
                   )}
