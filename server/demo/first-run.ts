@@ -23,6 +23,10 @@ export async function ensureDemo(db: Db, settings: Settings, log: FastifyBaseLog
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const r = await loadDemo(db, { seed: settings.demo.seed, reps: settings.demo.reps, customers: settings.demo.customers, passwordHash, now: new Date(), ...demoModules() });
   if (r.created) {
+    // Fresh planner statistics for the tables the loader just filled: the embedded database runs no
+    // autovacuum, and with the empty-table estimates the process checks below scan every photo of
+    // the company for each photo (the dHash bands' index unused) — quadratic in the demo's size.
+    await db.query('analyze');
     // This month's calibration cards (C6) before the first request. Run as the job itself, so the
     // run is recorded for this period and the scheduler's catch-up does not build them again.
     const cards = await jobs.runNow(r.tenantId, CALIBRATION_JOB);

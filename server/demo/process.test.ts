@@ -12,7 +12,7 @@ import { loadDemo } from './load.js';
 import { DEMO_PATTERNS } from './modules.js';
 import { hamming } from '../modules/process/photos.js';
 import {
-  ACTION_WINDOW_DAYS,
+  actionWindowStart,
   BEHAVIOURS,
   fabricationPattern,
   fabricators,
@@ -28,6 +28,8 @@ import {
 const NOW = new Date('2026-11-26T08:00:00Z');
 const cfg = PROCESS_BACKFILL.default;
 const HOUR = 3_600_000;
+/** The actions window of NOW: 2026-10-01 00:00 Beijing time. */
+const WINDOW = actionWindowStart(NOW);
 
 function company(seed: number, reps: number, customers: number) {
   const stream = streamCompany({ seed, reps, customers, now: NOW, patterns: DEMO_PATTERNS });
@@ -66,6 +68,35 @@ describe('demo fabricating reps (P8 ground truth)', () => {
     expect(fabricators(nine.org).size).toBe(0);
     const many = streamCompany({ seed: 3, reps: 500, customers: 0, now: NOW, patterns: [fabricationPattern] });
     expect(fabricators(many.org).size).toBe(40);
+  });
+
+  it('[G8] [X7] the actions window starts at 00:00 Beijing time on the first of the previous month; every rep employed then has last month’s facts', () => {
+    expect(WINDOW.toISOString()).toBe('2026-09-30T16:00:00.000Z');
+    expect(actionWindowStart(new Date('2026-01-15T02:00:00Z')).toISOString()).toBe('2025-11-30T16:00:00.000Z');
+    // Half past midnight on 1 December in Beijing: November is already "last month".
+    expect(actionWindowStart(new Date('2026-11-30T16:30:00Z')).toISOString()).toBe('2026-10-31T16:00:00.000Z');
+    const monthEnd = Date.parse('2026-10-31T16:00:00Z');
+    // The first working day of October (after the National Day holiday), 00:00 Beijing time.
+    let firstWorkingDay = '2026-10-01';
+    while (!isWorkingDay(firstWorkingDay)) firstWorkingDay = new Date(Date.parse(`${firstWorkingDay}T00:00:00Z`) + 24 * HOUR).toISOString().slice(0, 10);
+    const workStart = Date.parse(`${firstWorkingDay}T00:00:00+08:00`);
+    let reps = 0;
+    const all: number[] = [];
+    for (const s of big.slices) {
+      if (s.rep.hiredOn >= '2026-10-01') continue;
+      reps++;
+      const rows = processRows(s);
+      const checkIns = rows.actions.filter((a) => a.type === 'check_in' && a.occurredAt.getTime() >= WINDOW.getTime() && a.occurredAt.getTime() < monthEnd);
+      expect(checkIns.length, s.rep.username).toBeGreaterThan(0);
+      all.push(...checkIns.map((a) => a.occurredAt.getTime()));
+      // Appointments are made up to three days ahead; nothing else is older than the window.
+      expect(rows.actions.every((a) => a.occurredAt.getTime() >= WINDOW.getTime() - 72 * HOUR)).toBe(true);
+      expect(rows.actions.filter((a) => a.type !== 'appointment').every((a) => a.occurredAt.getTime() >= WINDOW.getTime())).toBe(true);
+    }
+    // The whole month: from its first working day to its last days.
+    expect(Math.min(...all)).toBeLessThan(workStart + 24 * HOUR);
+    expect(Math.max(...all)).toBeGreaterThan(monthEnd - 3 * 24 * HOUR);
+    expect(reps).toBeGreaterThan(50);
   });
 
   it('[P8] plants midnight batches: recorded at 23:58–00:03, seconds apart, the same night', () => {
@@ -125,7 +156,7 @@ describe('demo fabricating reps (P8 ground truth)', () => {
       expect(hamming(d, stockPhoto(v.repId, stock).dhash)).toBe(flips.length);
       expect(flips.length).toBeLessThanOrEqual(2);
       expect(media.has(v.id + d)).toBe(true);
-      expect(v.occurredAt.getTime()).toBeGreaterThan(NOW.getTime() - (ACTION_WINDOW_DAYS + 7) * 24 * HOUR);
+      expect(v.occurredAt.getTime()).toBeGreaterThanOrEqual(WINDOW.getTime());
     }
   });
 
@@ -191,9 +222,12 @@ describe('demo process writer (P1, P4)', () => {
     expect(await count(`select count(*)::int as n from visits where tenant_id = $1 and checkin_source = 'qr'`)).toBeGreaterThan(visits * 0.6);
     expect(await count('select count(*)::int as n from visit_verdicts where tenant_id = $1')).toBe(0);
     expect(await count('select count(*)::int as n from process_flags where tenant_id = $1')).toBe(0);
-    // Only the last ACTION_WINDOW_DAYS have actions.
+    // Only visits since the start of the previous month (00:00 Beijing time) have actions, and the
+    // whole previous month has them.
     const oldest = await db.query<{ d: Date }>('select min(v.occurred_at) as d from visit_actions a join visits v on v.tenant_id = a.tenant_id and v.id = a.visit_id where a.tenant_id = $1', [tenantId]);
-    expect(new Date(oldest.rows[0].d).getTime()).toBeGreaterThan(NOW.getTime() - (ACTION_WINDOW_DAYS + 7) * 24 * HOUR);
+    expect(new Date(oldest.rows[0].d).getTime()).toBeGreaterThanOrEqual(WINDOW.getTime());
+    expect(new Date(oldest.rows[0].d).getTime()).toBeLessThan(WINDOW.getTime() + 10 * 24 * HOUR); // after the National Day holiday
+    expect(await count(`select count(*)::int as n from visits v where v.tenant_id = $1 and v.occurred_at >= '${WINDOW.toISOString()}' and v.checkin_source is null`)).toBe(0);
   });
 
   it('[P1] every action has its configured required fields and happened before it was recorded', async () => {

@@ -24,8 +24,9 @@
 // and in the writer, repeat visits photograph the same storefront (dHash 5–8 bits from the
 // customer's storefront and ≥ 5 bits from each other: similar, never "the same photo").
 //
-// Writer `process` adds, for each visit of the last ACTION_WINDOW_DAYS only (keeps the first start
-// fast), the visit's actions (visit_actions), photos and proposal screenshots (visit_media, with a
+// Writer `process` adds, for each visit since the start of the previous month only (see
+// actionWindowStart: keeps the first start fast, yet last month's goal report reads a whole month
+// of facts), the visit's actions (visit_actions), photos and proposal screenshots (visit_media, with a
 // fake sha256 and a dHash), and the visit's check-in source and planned time. Objections carry a
 // status (G2 异议闭环率): closed (resolved on the spot) at a per-rep rate of ~0.55–0.75, lower for
 // fabricating reps, else open. It writes no
@@ -56,8 +57,6 @@ export const PROCESS_TRUTH = {
 } as const;
 /** Share of reps who fabricate. */
 export const FABRICATING_SHARE = 0.08;
-/** Visits this recent (days before the rep's latest visit) get actions and media. */
-export const ACTION_WINDOW_DAYS = 30;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -95,12 +94,26 @@ function plan(org: DemoOrg, rng: Rng) {
 const localMidnight = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) - TZ_OFFSET_MS;
 const addDays = (ymd: string, n: number) => new Date(Date.parse(`${ymd}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 
-/** Start of the actions window for a slice: ACTION_WINDOW_DAYS before its latest visit. */
-export function actionWindowStart(slice: Pick<RepSlice, 'visits'>): number {
-  let t = -Infinity;
-  for (const v of slice.visits) t = Math.max(t, v.occurredAt.getTime());
-  return t - ACTION_WINDOW_DAYS * DAY;
+/**
+ * Start of the actions window: 00:00 Beijing time on the first day of the month before `now`'s
+ * month. Visits from then on get actions and media (the process module "went live" then), so the
+ * previous month is complete for the goals (G2/G8) and its process targets start in that month.
+ */
+export function actionWindowStart(now: Date): Date {
+  const bj = new Date(now.getTime() + TZ_OFFSET_MS);
+  return new Date(Date.UTC(bj.getUTCFullYear(), bj.getUTCMonth() - 1, 1) - TZ_OFFSET_MS);
 }
+
+/** A slice's "now": its latest opportunity update or visit (the demo's clock, shared with goals). */
+export function sliceNow(slice: Pick<RepSlice, 'opportunities' | 'visits'>): Date {
+  let t = 0;
+  for (const o of slice.opportunities) t = Math.max(t, o.updatedAt.getTime());
+  for (const v of slice.visits) t = Math.max(t, v.occurredAt.getTime());
+  return new Date(t || Date.UTC(2026, 0, 1));
+}
+
+/** The slice's actions window start (ms). */
+const sliceWindowStart = (slice: Pick<RepSlice, 'opportunities' | 'visits'>) => actionWindowStart(sliceNow(slice)).getTime();
 
 function visitsByDay(visits: DemoVisit[]): Map<string, DemoVisit[]> {
   const out = new Map<string, DemoVisit[]>();
@@ -239,7 +252,7 @@ function applyPattern(slice: RepSlice, org: DemoOrg, rng: Rng): DemoTruth[] {
   }
   if (behaviours.includes('photo_reuse')) {
     const r = rng.fork('photos');
-    const from = actionWindowStart(slice);
+    const from = sliceWindowStart(slice);
     const pool = r.int(2, 4);
     const share = r.float(0.35, 0.7);
     const uses: { v: DemoVisit; stock: number; flips: number[] }[] = [];
@@ -310,12 +323,13 @@ export const fabricationPattern: DemoPattern = {
 
 const NEEDS = ['报价', '折扣', '付款方式', '交付周期', '上线时间', '实施', '培训', '售后服务', '数据分析', '移动端', '系统集成', '私有化部署', '权限管理', '报表', '试点', '审批'];
 const PAIN_POINTS = ['效率低', '数据不准', '人工录入', '库存积压', '回款慢', '客户流失', '设备停机多', '质量追溯难', '报表靠手工汇总', '跨部门协同慢'];
+/** Objections by category code (the field app's codes: web/src/field/objections.ts). */
 const OBJECTIONS: [string, string[]][] = [
-  ['价格', ['报价高于预算', '希望再给一些折扣', '竞品报价更低']],
-  ['竞品', ['已在试用其他厂商产品', '现有供应商关系较好', '对比了两家竞品方案']],
-  ['决策周期', ['需要集团审批', '年底前无法立项', '决策人近期出差']],
-  ['技术', ['担心与现有系统的接口', '数据迁移风险', '私有化部署要求']],
-  ['交付', ['上线周期太长', '担心实施人员不足', '培训安排不确定']],
+  ['price', ['报价高于预算', '希望再给一些折扣', '竞品报价更低']],
+  ['competitor', ['已在试用其他厂商产品', '现有供应商关系较好', '对比了两家竞品方案']],
+  ['decision', ['需要集团审批', '年底前无法立项', '决策人近期出差']],
+  ['feature', ['担心与现有系统的接口', '数据迁移风险', '私有化部署要求']],
+  ['delivery', ['上线周期太长', '担心实施人员不足', '培训安排不确定']],
 ];
 const COMMITMENTS = ['3 个工作日内提供正式报价', '安排技术交流会', '发送同行业成功案例材料', '提交试点方案', '约高层拜访', '提供合同草稿供法务审阅', '安排产品演示环境'];
 const LEGAL_NOTES = ['合同条款已提交客户法务审核', '法务已确认保密协议条款', '付款条款待法务复核', '已按客户法务意见修改违约责任条款'];
@@ -399,7 +413,7 @@ export function checkInAccuracy(visitId: string, lookalikeDetail?: Record<string
 export function processRows(slice: RepSlice): ProcessRows {
   const out: ProcessRows = { visits: [], actions: [], media: [] };
   if (!slice.visits.length) return out;
-  const from = actionWindowStart(slice);
+  const from = sliceWindowStart(slice);
   const planted = new Map<string, Map<string, Record<string, unknown> | undefined>>();
   for (const t of slice.truth) {
     if (t.kind !== 'visit' || !t.pattern.startsWith('process.')) continue;
