@@ -135,11 +135,13 @@ describe('goals on a phone (issue 5)', () => {
       const picked = before.targets.slice(0, 3);
       const tag = crypto.randomInt(1e6);
       const actions = [`拜访明远机械，确认二期扩产需求 #${tag}`, `给云帆科技做自动化产线方案演示 #${tag}`, `回访恒达物流，闭环价格异议 #${tag}`];
+      const label = (tg: any) => `${METRIC_ZH[tg.metric] ?? tg.metric} · ${tg.period} · ${tg.value}`;
       for (const [i, text] of actions.entries()) {
         await page.getByTestId(`canvas-action-${i}`).fill(text);
         await page.getByTestId(`canvas-target-${i}`).click();
-        for (let k = 0; k < i; k++) await page.keyboard.press('ArrowDown');
-        await page.keyboard.press('Enter');
+        // Pick the option by its label (the demo may already have filled this week's canvas).
+        await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${label(picked[i])}"]`).click();
+        await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
       }
       const save = page.getByTestId('canvas-save');
       for (const el of [save, page.getByTestId('canvas-target-0'), page.getByTestId('canvas-prev')]) expect((await el.boundingBox())!.height).toBeGreaterThanOrEqual(40);
@@ -155,8 +157,7 @@ describe('goals on a phone (issue 5)', () => {
       await expect.poll(() => page.getByTestId('canvas-action-0').inputValue(), { timeout: 20_000 }).toBe(actions[0]);
       for (const [i, text] of actions.entries()) {
         expect(await page.getByTestId(`canvas-action-${i}`).inputValue()).toBe(text);
-        const tg = picked[i];
-        expect(await page.getByTestId(`canvas-target-${i}`).innerText()).toBe(`${METRIC_ZH[tg.metric] ?? tg.metric} · ${tg.period} · ${tg.value}`);
+        expect(await page.getByTestId(`canvas-target-${i}`).innerText()).toBe(label(picked[i]));
       }
       await assertFitsPhone(page, 'canvas after reload');
       await screenshot(page, 'goals-phone-canvas');
