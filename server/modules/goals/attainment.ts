@@ -15,11 +15,11 @@ import { systemCtx } from '../../platform/context.js';
 import { writeAudit } from '../../platform/audit/audit.js';
 import { MetricDefinition } from '../../platform/config/defaults.js';
 import type { ConfigActivated } from '../../platform/config/service.js';
-import { actionFacts, type ActionFact } from '../process/facts.js';
+import { actionCounts, actionFacts, type ActionFact } from '../process/facts.js';
 import { signedAmountByOwner, repurchaseByOwner } from '../pipeline/lookup.js';
 import { newHighPotentialByOwner } from '../customers/lookup.js';
 import { listUsers, userUnits } from '../org/service.js';
-import { evaluateMetric, monthOf, monthRange } from './metrics.js';
+import { evaluateCounts, evaluateMetric, hasFieldFilters, monthOf, monthRange } from './metrics.js';
 import { monthsOf } from './tree.js';
 import * as store from './store.js';
 
@@ -183,7 +183,18 @@ export async function segmentRows(
   if (!def || !segment.customerIds.length) return [];
   // Only the action types the definition looks at (a count of check-ins needs no demos).
   const types = [...new Set([...def.def.counts.actionTypes, ...(def.def.of?.actionTypes ?? [])])];
-  const facts = await actionFacts(deps.db, tenantId, { from: monthRange(months[0]).from, to: monthRange(months[months.length - 1]).to, customerIds: segment.customerIds, types, repIds });
+  const range = { from: monthRange(months[0]).from, to: monthRange(months[months.length - 1]).to, customerIds: segment.customerIds, types, repIds };
+  if (!hasFieldFilters(def.def)) {
+    // No field filters: the database counts the actions (a company-wide view is a million facts).
+    const counts = await actionCounts(deps.db, tenantId, range);
+    const units = await unitsOf(deps.db, tenantId, counts.map((c) => c.repId));
+    return months.flatMap((m) =>
+      [...evaluateCounts(def.def, counts.filter((c) => c.month === m))].map(([repId, v]) => ({
+        metric: def.metric, period: m, repId, ...(units.get(repId) ?? { teamId: null, regionId: null }), numerator: v.numerator, denominator: v.denominator, definitionVersion: def.version,
+      })),
+    );
+  }
+  const facts = await actionFacts(deps.db, tenantId, range);
   const byMonth = new Map<string, ActionFact[]>();
   for (const f of facts) {
     const m = monthOf(f.occurredAt);

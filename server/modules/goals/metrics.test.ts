@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../platform/config/defaults.js';
 import type { ActionFact } from '../process/facts.js';
-import { evaluateMetric, matchesFilter, metricValue, monthOf, monthRange } from './metrics.js';
+import { evaluateCounts, evaluateMetric, hasFieldFilters, matchesFilter, metricValue, monthOf, monthRange } from './metrics.js';
 
 let n = 0;
 function fact(over: Partial<ActionFact>): ActionFact {
@@ -56,5 +56,29 @@ describe('metric definitions', () => {
   it('[G7] months are business months (UTC+8)', () => {
     expect(monthOf(new Date('2026-09-30T17:00:00Z'))).toBe('2026-10');
     expect(monthRange('2026-12')).toEqual({ from: new Date('2026-11-30T16:00:00Z'), to: new Date('2026-12-31T16:00:00Z') });
+  });
+
+  it('[G4] [G7] counting in the database gives what evaluating each fact gives, for definitions without field filters', () => {
+    const types = ['check_in', 'demo', 'objection', 'need_capture'] as const;
+    const facts: ActionFact[] = [];
+    for (let i = 0; i < 400; i++) {
+      facts.push(fact({ repId: `r${i % 7}`, type: types[(i * 7) % 4], compliant: i % 5 === 0 ? false : i % 3 === 0 ? null : true }));
+    }
+    // What SQL's group by (rep, type, compliance) returns.
+    const grouped = new Map<string, { repId: string; type: string; compliant: boolean | null; n: number }>();
+    for (const f of facts) {
+      const k = `${f.repId}|${f.type}|${f.compliant}`;
+      grouped.set(k, { repId: f.repId, type: f.type, compliant: f.compliant, n: (grouped.get(k)?.n ?? 0) + 1 });
+    }
+    const defs: MetricDefinition[] = [
+      count({ actionTypes: ['check_in'], where: {} }),
+      count({ actionTypes: ['check_in', 'demo'], where: {} }, false),
+      { title, kind: 'ratio', compliantOnly: true, countsTowardAssessment: true, counts: { actionTypes: ['demo'], where: {} }, of: { actionTypes: ['check_in'], where: {} } },
+    ];
+    for (const def of defs) {
+      expect(hasFieldFilters(def)).toBe(false);
+      expect(evaluateCounts(def, [...grouped.values()])).toEqual(evaluateMetric(def, facts));
+    }
+    expect(hasFieldFilters(count({ actionTypes: ['check_in'], where: { visitType: ['routine'] } }))).toBe(true);
   });
 });

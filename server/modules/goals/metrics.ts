@@ -53,6 +53,28 @@ export function evaluateMetric(def: MetricDefinition, facts: readonly ActionFact
   return out;
 }
 
+/** Whether a definition filters on field values (then only evaluateMetric over facts applies). */
+export function hasFieldFilters(def: MetricDefinition): boolean {
+  return Object.keys(def.counts.where ?? {}).length > 0 || Object.keys(def.of?.where ?? {}).length > 0;
+}
+
+/**
+ * evaluateMetric over counted actions (rep, type, compliance, n) instead of single facts: the same
+ * result for a definition without field filters (hasFieldFilters false).
+ */
+export function evaluateCounts(def: MetricDefinition, counts: readonly { repId: string; type: string; compliant: boolean | null; n: number }[]): Map<string, RepValue> {
+  const out = new Map<string, RepValue>();
+  const ratio = def.kind === 'ratio';
+  for (const c of counts) {
+    if (!out.has(c.repId)) out.set(c.repId, { numerator: 0, denominator: ratio ? 0 : null });
+    if (def.compliantOnly && c.compliant === false) continue;
+    const v = out.get(c.repId)!;
+    if (def.counts.actionTypes.includes(c.type as never)) v.numerator += c.n;
+    if (ratio && def.of && def.of.actionTypes.includes(c.type as never)) v.denominator = (v.denominator ?? 0) + c.n;
+  }
+  return out;
+}
+
 /** The value shown: a count, or numerator ÷ denominator (null when nothing to divide by). */
 export function metricValue(kind: 'count' | 'ratio', v: RepValue): number | null {
   if (kind === 'count') return v.numerator;

@@ -47,6 +47,40 @@ export async function actionFacts(
   }));
 }
 
+/** Current actions counted per rep, business month (UTC+8), type and the visit's compliance. */
+export interface ActionCount {
+  repId: string;
+  /** '2026-03' */
+  month: string;
+  type: ActionType;
+  compliant: boolean | null;
+  n: number;
+}
+
+/**
+ * The same actions as actionFacts, counted in the database instead of returned one by one (for
+ * metrics that filter on no field: G4's filtered views over a whole company).
+ */
+export async function actionCounts(
+  db: Sql,
+  tenantId: string,
+  f: { from: Date; to: Date; repIds?: readonly string[]; customerIds?: readonly string[]; types?: readonly string[] },
+): Promise<ActionCount[]> {
+  const params: unknown[] = [tenantId, f.from, f.to];
+  let more = '';
+  if (f.repIds) more += ` and a.rep_id = any($${params.push(f.repIds)}::uuid[])`;
+  if (f.customerIds) more += ` and v.customer_id = any($${params.push(f.customerIds)}::uuid[])`;
+  if (f.types) more += ` and a.type = any($${params.push(f.types)}::text[])`;
+  const r = await db.query<{ rep_id: string; month: string; type: ActionType; compliant: boolean | null; n: number }>(
+    `select a.rep_id, to_char((a.occurred_at at time zone 'UTC') + interval '8 hours', 'YYYY-MM') as month, a.type, v.compliant, count(*)::int as n
+       from visit_actions a join visits v on v.tenant_id = a.tenant_id and v.id = a.visit_id
+      where a.tenant_id = $1 and a.occurred_at >= $2 and a.occurred_at < $3 and not a.superseded ${more}
+      group by 1, 2, 3, 4`,
+    params,
+  );
+  return r.rows.map((x) => ({ repId: x.rep_id, month: x.month, type: x.type, compliant: x.compliant, n: Number(x.n) }));
+}
+
 export interface ActionRecorded {
   tenantId: string;
   repId: string;
