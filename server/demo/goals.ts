@@ -27,6 +27,8 @@ import { localDate, TZ_OFFSET_MS } from '../platform/calendar.js';
 import { RESOURCE_TYPES } from '../modules/goals/canvas/service.js';
 import type { ReviewMark } from '../modules/goals/canvas/store.js';
 import { addWeeks, weekMonday, weekOf } from '../modules/goals/canvas/week.js';
+import { monthOf } from '../modules/goals/metrics.js';
+import { monthsOf } from '../modules/goals/tree.js';
 import type { DemoWriter } from './modules.js';
 import type { DemoCustomer, RepSlice } from './generate.js';
 import { PRODUCTS } from './data.js';
@@ -38,8 +40,6 @@ const HOUR = 3_600_000;
 const BJ = TZ_OFFSET_MS;
 
 const yearOf = (d: Date) => new Date(d.getTime() + BJ).getUTCFullYear();
-const monthOf = (d: Date) => new Date(d.getTime() + BJ).toISOString().slice(0, 7);
-const months = (y: number) => Array.from({ length: 12 }, (_, i) => `${y}-${String(i + 1).padStart(2, '0')}`);
 /** 00:00 Beijing time of a 'YYYY-MM-DD' day or the first day of a 'YYYY-MM' month. */
 const localStart = (ymd: string) => Date.parse(`${ymd.length === 7 ? `${ymd}-01` : ymd}T00:00:00Z`) - BJ;
 const nextMonth = (m: string) => {
@@ -189,7 +189,7 @@ export function goalRows(slice: RepSlice): { year: number; at: Date; rows: Row[]
   // A rep hired since starts in their hire month, its count targets prorated to the days left.
   const live = monthOf(actionWindowStart(now));
   const hireMonth = slice.rep.hiredOn.slice(0, 7);
-  for (const m of months(year).filter((x) => x >= live && x >= hireMonth)) {
+  for (const m of monthsOf(year).filter((x) => x >= live && x >= hireMonth)) {
     const share = m === hireMonth ? (daysIn(m) - Number(slice.rep.hiredOn.slice(8, 10)) + 1) / daysIn(m) : 1;
     const visits = Math.max(2, Math.round(visitsPerMonth * share));
     up({ tier: 'process', metric: 'effectiveVisits', period: m, value: visits }, null);

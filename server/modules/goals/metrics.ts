@@ -39,18 +39,32 @@ export function matchesFilter(filter: Filter, fact: ActionFact): boolean {
   return true;
 }
 
-/** Per rep: numerator (and denominator) of the metric over these facts. Reps without facts are absent. */
-export function evaluateMetric(def: MetricDefinition, facts: readonly ActionFact[]): Map<string, RepValue> {
+/**
+ * The one counting rule for facts and counted facts: every rep with an item gets a value; items of
+ * non-compliant visits are left out when the definition says so; `matches` decides numerator and
+ * denominator, `weight` how many actions an item stands for.
+ */
+function tally<T extends { repId: string; compliant: boolean | null }>(
+  def: MetricDefinition,
+  items: readonly T[],
+  matches: (filter: Filter, item: T) => boolean,
+  weight: (item: T) => number,
+): Map<string, RepValue> {
   const out = new Map<string, RepValue>();
   const ratio = def.kind === 'ratio';
-  for (const f of facts) {
-    if (!out.has(f.repId)) out.set(f.repId, { numerator: 0, denominator: ratio ? 0 : null });
-    if (def.compliantOnly && f.compliant === false) continue;
-    const v = out.get(f.repId)!;
-    if (matchesFilter(def.counts, f)) v.numerator += 1;
-    if (ratio && def.of && matchesFilter(def.of, f)) v.denominator = (v.denominator ?? 0) + 1;
+  for (const x of items) {
+    if (!out.has(x.repId)) out.set(x.repId, { numerator: 0, denominator: ratio ? 0 : null });
+    if (def.compliantOnly && x.compliant === false) continue;
+    const v = out.get(x.repId)!;
+    if (matches(def.counts, x)) v.numerator += weight(x);
+    if (ratio && def.of && matches(def.of, x)) v.denominator = (v.denominator ?? 0) + weight(x);
   }
   return out;
+}
+
+/** Per rep: numerator (and denominator) of the metric over these facts. Reps without facts are absent. */
+export function evaluateMetric(def: MetricDefinition, facts: readonly ActionFact[]): Map<string, RepValue> {
+  return tally(def, facts, matchesFilter, () => 1);
 }
 
 /** Whether a definition filters on field values (then only evaluateMetric over facts applies). */
@@ -63,16 +77,7 @@ export function hasFieldFilters(def: MetricDefinition): boolean {
  * result for a definition without field filters (hasFieldFilters false).
  */
 export function evaluateCounts(def: MetricDefinition, counts: readonly { repId: string; type: string; compliant: boolean | null; n: number }[]): Map<string, RepValue> {
-  const out = new Map<string, RepValue>();
-  const ratio = def.kind === 'ratio';
-  for (const c of counts) {
-    if (!out.has(c.repId)) out.set(c.repId, { numerator: 0, denominator: ratio ? 0 : null });
-    if (def.compliantOnly && c.compliant === false) continue;
-    const v = out.get(c.repId)!;
-    if (def.counts.actionTypes.includes(c.type as never)) v.numerator += c.n;
-    if (ratio && def.of && def.of.actionTypes.includes(c.type as never)) v.denominator = (v.denominator ?? 0) + c.n;
-  }
-  return out;
+  return tally(def, counts, (filter, c) => (filter.actionTypes as readonly string[]).includes(c.type), (c) => c.n);
 }
 
 /** The value shown: a count, or numerator ÷ denominator (null when nothing to divide by). */

@@ -11,11 +11,11 @@ export interface ContractSegment {
   product?: string;
 }
 
-function segmentSql(params: unknown[], s: ContractSegment | undefined, alias = 'contracts'): string {
+function segmentSql(params: unknown[], s: ContractSegment | undefined): string {
   let sql = '';
-  if (s?.customerIds) sql += ` and ${alias}.customer_id = any($${params.push(s.customerIds)}::uuid[])`;
+  if (s?.customerIds) sql += ` and contracts.customer_id = any($${params.push(s.customerIds)}::uuid[])`;
   if (s?.product) {
-    sql += ` and exists (select 1 from opportunities o where o.tenant_id = ${alias}.tenant_id and o.id = ${alias}.opportunity_id and $${params.push(s.product)} = any(o.products))`;
+    sql += ` and exists (select 1 from opportunities o where o.tenant_id = contracts.tenant_id and o.id = contracts.opportunity_id and $${params.push(s.product)} = any(o.products))`;
   }
   return sql;
 }

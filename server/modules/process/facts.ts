@@ -21,16 +21,28 @@ export interface ActionFact {
 }
 
 /** Current actions that happened in [from, to), optionally of one or some reps, at some customers or of some types, oldest first. */
-export async function actionFacts(
-  db: Sql,
-  tenantId: string,
-  f: { from: Date; to: Date; repId?: string; repIds?: readonly string[]; customerIds?: readonly string[]; types?: readonly string[] },
-): Promise<ActionFact[]> {
+export interface FactFilter {
+  from: Date;
+  to: Date;
+  repId?: string;
+  repIds?: readonly string[];
+  customerIds?: readonly string[];
+  types?: readonly string[];
+}
+
+/** The where clause (after tenant and period, $1–$3) of a fact read; pushes its parameters. */
+function factWhere(params: unknown[], f: FactFilter): string {
+  let sql = '';
+  if (f.repId) sql += ` and a.rep_id = $${params.push(f.repId)}`;
+  if (f.repIds) sql += ` and a.rep_id = any($${params.push(f.repIds)}::uuid[])`;
+  if (f.customerIds) sql += ` and v.customer_id = any($${params.push(f.customerIds)}::uuid[])`;
+  if (f.types) sql += ` and a.type = any($${params.push(f.types)}::text[])`;
+  return sql;
+}
+
+export async function actionFacts(db: Sql, tenantId: string, f: FactFilter): Promise<ActionFact[]> {
   const params: unknown[] = [tenantId, f.from, f.to];
-  let rep = f.repId ? `and a.rep_id = $${params.push(f.repId)}` : '';
-  if (f.repIds) rep += ` and a.rep_id = any($${params.push(f.repIds)}::uuid[])`;
-  if (f.customerIds) rep += ` and v.customer_id = any($${params.push(f.customerIds)}::uuid[])`;
-  if (f.types) rep += ` and a.type = any($${params.push(f.types)}::text[])`;
+  const rep = factWhere(params, f);
   const r = await db.query<{
     id: string; visit_id: string; customer_id: string; rep_id: string; team_id: string | null; region_id: string | null; type: ActionType;
     occurred_at: Date; fields: Record<string, unknown>; purpose: string; compliant: boolean | null;
@@ -61,16 +73,9 @@ export interface ActionCount {
  * The same actions as actionFacts, counted in the database instead of returned one by one (for
  * metrics that filter on no field: G4's filtered views over a whole company).
  */
-export async function actionCounts(
-  db: Sql,
-  tenantId: string,
-  f: { from: Date; to: Date; repIds?: readonly string[]; customerIds?: readonly string[]; types?: readonly string[] },
-): Promise<ActionCount[]> {
+export async function actionCounts(db: Sql, tenantId: string, f: FactFilter): Promise<ActionCount[]> {
   const params: unknown[] = [tenantId, f.from, f.to];
-  let more = '';
-  if (f.repIds) more += ` and a.rep_id = any($${params.push(f.repIds)}::uuid[])`;
-  if (f.customerIds) more += ` and v.customer_id = any($${params.push(f.customerIds)}::uuid[])`;
-  if (f.types) more += ` and a.type = any($${params.push(f.types)}::text[])`;
+  const more = factWhere(params, f);
   const r = await db.query<{ rep_id: string; month: string; type: ActionType; compliant: boolean | null; n: number }>(
     `select a.rep_id, to_char((a.occurred_at at time zone 'UTC') + interval '8 hours', 'YYYY-MM') as month, a.type, v.compliant, count(*)::int as n
        from visit_actions a join visits v on v.tenant_id = a.tenant_id and v.id = a.visit_id

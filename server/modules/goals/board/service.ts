@@ -4,7 +4,7 @@
 // teamId / repId): a node the viewer may not read answers 404 (its existence is not revealed); the
 // company node answers 403 to anyone without company-wide read. With no node given, the board opens
 // the viewer's own top node (admin: company, director/bp: region, manager: team, rep: themselves).
-import type { Sql } from '../../../platform/db/db.js';
+import type { Db, Sql } from '../../../platform/db/db.js';
 import type { Ctx } from '../../../platform/context.js';
 import { defineAbilityFor, requireAbility, subject, type AppAbility } from '../../../platform/access/abilities.js';
 import { Problem } from '../../../platform/http/problem.js';
@@ -12,7 +12,7 @@ import { actionFacts } from '../../process/facts.js';
 import { customerOwnerUnits, customersOwnedBy, customersTagged, customerUnits } from '../../customers/lookup.js';
 import { customersWithProduct } from '../../pipeline/lookup.js';
 import type { Deps } from '../../../platform/deps.js';
-import { processMetrics, segmentRows, type AttainmentDeps } from '../attainment.js';
+import { processMetrics, segmentRows } from '../attainment.js';
 import { evaluateMetric } from '../metrics.js';
 import { tenantTimeZone } from '../../org/service.js';
 import * as store from './store.js';
@@ -145,7 +145,7 @@ async function segmentOf(db: Sql, tenantId: string, q: BoardQuery): Promise<stri
   return q.tag ? customersTagged(db, tenantId, q.tag, withProduct) : withProduct!;
 }
 
-export async function board(db: Sql, deps: Pick<Deps, 'config' | 'now'>, ctx: Ctx, q: BoardQuery) {
+export async function board(db: Db, deps: Pick<Deps, 'config' | 'now'>, ctx: Ctx, q: BoardQuery) {
   const ab = defineAbilityFor(ctx.actor);
   requireAbility(ab, 'read', 'GoalTarget');
   const tenantId = ctx.actor.tenantId;
@@ -169,7 +169,7 @@ export async function board(db: Sql, deps: Pick<Deps, 'config' | 'now'>, ctx: Ct
   const people = segment && node.kind !== 'company' ? await store.peopleIn(db, tenantId, scopeOf(node)) : undefined;
   const segmented =
     segment &&
-    (await segmentRows({ db: db as AttainmentDeps['db'], config: deps.config, now: deps.now }, tenantId, q.metric, yearMonths, { customerIds: segment, product: q.productLine }, people));
+    (await segmentRows({ db, config: deps.config, now: deps.now }, tenantId, q.metric, yearMonths, { customerIds: segment, product: q.productLine }, people));
   const sums = (f: store.NodeFilter, groupBy?: store.GroupBy) => (segmented ? sumRows(segmented, months, f, groupBy) : store.attainment(db, tenantId, q.metric, months, f, groupBy));
 
   // The node itself (a customer node shows its rep's target and attainment as context).
